@@ -1,0 +1,1 @@
+"""Call-cost ingress (seed 003): TLDialer-compatible billable calls."""

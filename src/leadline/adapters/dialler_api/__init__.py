@@ -1,0 +1,1 @@
+"""Dialler lead API (seed 001): /lead/add and /lead/cancel."""

@@ -1,0 +1,1 @@
+"""Platform API v3.0 (seed 004)."""

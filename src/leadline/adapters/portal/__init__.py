@@ -1,0 +1,1 @@
+"""Portal lead pushes (seed 000): /portal/{token}/phone and /contact."""

@@ -1,0 +1,1 @@
+"""Softphone CRM (seed 002): TelefUM's /rest XML API."""

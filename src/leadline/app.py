@@ -1,0 +1,120 @@
+"""The ASGI application: one app, every interface mounted on it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from leadline import __version__
+from leadline.config import Settings, get_settings
+from leadline.core.security import Keyring
+from leadline.db.engine import Database
+from leadline.http.deps import Services
+from leadline.http.middleware import RequestMiddleware
+from leadline.http.ratelimit import RateLimiter
+from leadline.http.shapes import ShapeRegistry
+from leadline.logging import configure_logging, get_logger
+
+log = get_logger("leadline.app")
+
+
+def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
+    """Each interface adds its router and its error shape here (one line each)."""
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    owns_database = database is None
+    db = database or Database(
+        settings.async_database_url,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pool_size=settings.db_pool_size,
+    )
+    services = Services(
+        settings=settings,
+        db=db,
+        keyring=Keyring(settings.resolved_secret_key()),
+        rate_limiter=RateLimiter(),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        worker_task: asyncio.Task[None] | None = None
+        if settings.run_worker:
+            from leadline.worker.runner import Worker
+
+            worker = Worker(services)
+            worker_task = asyncio.create_task(worker.run(), name="leadline-worker")
+        log.info("started", version=__version__, database=db.dialect, worker=settings.run_worker)
+        try:
+            yield
+        finally:
+            if worker_task is not None:
+                worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker_task
+            if owns_database:
+                await db.dispose()
+
+    app = FastAPI(
+        title="Leadline",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.services = services
+    shapes = ShapeRegistry()
+    app.state.shapes = shapes
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        try:
+            async with db.read_session() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception:
+            log.warning("database not reachable", exc_info=True)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        return JSONResponse({"status": "ok", "database": db.dialect})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Leadline API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+
+    static_dir = files("leadline.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+
+    _mount_interfaces(app, shapes)
+    app.add_middleware(RequestMiddleware, shapes=shapes)
+    return app
+
+
+def create_configured_app() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` (each server process builds its own)."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

@@ -1,0 +1,173 @@
+"""Contacts and companies, found by their phones and e-mails."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadline.core import clock
+from leadline.core.errors import NotFound
+from leadline.core.phones import tail
+from leadline.db.locks import lock_key
+from leadline.db.models import Company, Contact, ContactEmail, Phone
+
+
+async def contacts_with_number(
+    session: AsyncSession, account_id: int, number: str
+) -> list[Contact]:
+    """Contacts having exactly this (E.164) number, oldest first."""
+    return list(
+        await session.scalars(
+            select(Contact)
+            .join(Phone, Phone.contact_id == Contact.id)
+            .where(Phone.account_id == account_id, Phone.number == number)
+            .order_by(Contact.id)
+        )
+    )
+
+
+async def find_or_create_contact(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    number: str,
+    name: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    source: str | None = None,
+    created_by_user_id: int | None = None,
+) -> tuple[Contact, bool]:
+    """The oldest contact with this E.164 number, or a new one; fills a blank name and
+    adds the e-mail when given. Concurrent calls for one number find one contact."""
+    await lock_key(session, "contact-phone", account_id, number)
+    existing = await contacts_with_number(session, account_id, number)
+    if existing:
+        contact = existing[0]
+        if name and not contact.name:
+            contact.name = name
+        if first_name and not contact.first_name:
+            contact.first_name = first_name
+        if last_name and not contact.last_name:
+            contact.last_name = last_name
+        if email:
+            await add_email(session, contact, email)
+        return contact, False
+    contact = Contact(
+        account_id=account_id,
+        name=name or " ".join(part for part in (first_name, last_name) if part) or "",
+        first_name=first_name,
+        last_name=last_name,
+        source=source,
+        created_by_user_id=created_by_user_id,
+    )
+    session.add(contact)
+    await session.flush()
+    await add_phone(session, contact, number)
+    if email:
+        await add_email(session, contact, email)
+    return contact, True
+
+
+async def add_phone(
+    session: AsyncSession,
+    contact: Contact,
+    number: str,
+    *,
+    verified: bool = True,
+    label: str | None = None,
+) -> Phone:
+    phone = await session.scalar(
+        select(Phone).where(Phone.contact_id == contact.id, Phone.number == number)
+    )
+    if phone is not None:
+        return phone
+    phone = Phone(
+        account_id=contact.account_id,
+        contact_id=contact.id,
+        number=number,
+        tail=tail(number),
+        verified=verified,
+        label=label,
+    )
+    session.add(phone)
+    await session.flush()
+    return phone
+
+
+async def add_company_phone(
+    session: AsyncSession, company: Company, number: str, *, verified: bool = True
+) -> Phone:
+    phone = Phone(
+        account_id=company.account_id,
+        company_id=company.id,
+        number=number,
+        tail=tail(number),
+        verified=verified,
+    )
+    session.add(phone)
+    await session.flush()
+    return phone
+
+
+async def add_email(session: AsyncSession, contact: Contact, address: str) -> None:
+    address = address.strip()
+    if not address:
+        return
+    lowered = address.lower()
+    exists = await session.scalar(
+        select(ContactEmail.id).where(
+            ContactEmail.contact_id == contact.id, ContactEmail.address_lower == lowered
+        )
+    )
+    if exists is None:
+        try:
+            async with session.begin_nested():
+                session.add(
+                    ContactEmail(
+                        account_id=contact.account_id,
+                        contact_id=contact.id,
+                        address=address,
+                        address_lower=lowered,
+                    )
+                )
+        except IntegrityError:
+            pass  # added meanwhile by a concurrent request: the outcome is the same
+
+
+async def get_contact(session: AsyncSession, account_id: int, contact_id: int) -> Contact:
+    contact = await session.get(Contact, contact_id)
+    if contact is None or contact.account_id != account_id:
+        raise NotFound("contact", contact_id)
+    return contact
+
+
+async def get_company(session: AsyncSession, account_id: int, company_id: int) -> Company:
+    company = await session.get(Company, company_id)
+    if company is None or company.account_id != account_id:
+        raise NotFound("company", company_id)
+    return company
+
+
+async def phones_of(session: AsyncSession, contact_id: int) -> list[Phone]:
+    return list(
+        await session.scalars(
+            select(Phone).where(Phone.contact_id == contact_id).order_by(Phone.id)
+        )
+    )
+
+
+async def emails_of(session: AsyncSession, contact_id: int) -> list[str]:
+    return list(
+        await session.scalars(
+            select(ContactEmail.address)
+            .where(ContactEmail.contact_id == contact_id)
+            .order_by(ContactEmail.id)
+        )
+    )
+
+
+async def touch_activity(session: AsyncSession, contact: Contact) -> None:
+    contact.last_activity_at = clock.now()
+    await session.flush()

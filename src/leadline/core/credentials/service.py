@@ -1,0 +1,191 @@
+"""API credentials: a public id and a secret, scoped, optionally bound to one user,
+protected by IP and endpoint lists and rate-limited.
+
+A single-token interface takes ``<public id>.<secret>``; the call-cost interface takes the
+two halves separately (API ID and API key).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadline.core import clock
+from leadline.core.errors import AuthenticationFailed, NotFound, ValidationFailed
+from leadline.core.security import Keyring, new_secret
+from leadline.core.vocabulary import Scope
+from leadline.db.models import ApiCredential
+
+TOKEN_SEPARATOR = "."  # noqa: S105 - a separator, not a secret
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    credential: ApiCredential
+    secret: str
+
+    @property
+    def token(self) -> str:
+        return f"{self.credential.public_id}{TOKEN_SEPARATOR}{self.secret}"
+
+
+def _check_scopes(scopes: Iterable[str]) -> list[str]:
+    known = {scope.value for scope in Scope}
+    result = sorted(set(scopes))
+    unknown = [scope for scope in result if scope not in known]
+    if unknown or not result:
+        raise ValidationFailed.single("scope", f"scopes are {', '.join(sorted(known))}")
+    return result
+
+
+def normalise_ip_rules(rules: Iterable[str]) -> list[str]:
+    """Addresses and CIDR ranges, each checked and written canonically."""
+    result = []
+    for rule in rules:
+        try:
+            result.append(str(ipaddress.ip_network(rule.strip(), strict=False)))
+        except ValueError:
+            raise ValidationFailed.single(
+                "allowedIps", f"not an IP address or range: {rule!r}"
+            ) from None
+    return result
+
+
+def normalise_endpoint_rules(rules: Iterable[str]) -> list[str]:
+    result = []
+    for rule in rules:
+        rule = rule.strip()
+        if not rule.startswith("/"):
+            raise ValidationFailed.single("allowedEndpoints", f"a path starting with /: {rule!r}")
+        result.append(rule)
+    return result
+
+
+def ip_allowed(credential: ApiCredential, ip: str) -> bool:
+    if not credential.allowed_ips:
+        return True
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(
+        address in ipaddress.ip_network(rule, strict=False) for rule in credential.allowed_ips
+    )
+
+
+def endpoint_allowed(credential: ApiCredential, path: str) -> bool:
+    """Endpoint protection: any pattern matching the path (``*`` is a wildcard) allows."""
+    if not credential.allowed_endpoints:
+        return True
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in credential.allowed_endpoints)
+
+
+async def create_credential(
+    session: AsyncSession,
+    keyring: Keyring,
+    *,
+    account_id: int,
+    scopes: Iterable[str],
+    name: str = "",
+    user_id: int | None = None,
+    allowed_ips: Iterable[str] = (),
+    allowed_endpoints: Iterable[str] = (),
+    rate_limit_per_second: int = 50,
+    rate_limit_burst: int = 100,
+    public_id: str | None = None,
+    secret: str | None = None,
+) -> IssuedCredential:
+    """A new credential; the secret is returned here once and stored only as a hash."""
+    if rate_limit_per_second < 1 or rate_limit_burst < 1:
+        raise ValidationFailed.single("rateLimit", "at least 1 request per second")
+    secret = secret or new_secret()
+    credential = ApiCredential(
+        account_id=account_id,
+        user_id=user_id,
+        public_id=public_id or f"ll{secrets.token_hex(8)}",
+        secret_hash=keyring.hash(secret),
+        name=name,
+        scopes=_check_scopes(scopes),
+        allowed_ips=normalise_ip_rules(allowed_ips),
+        allowed_endpoints=normalise_endpoint_rules(allowed_endpoints),
+        rate_limit_per_second=rate_limit_per_second,
+        rate_limit_burst=rate_limit_burst,
+    )
+    session.add(credential)
+    await session.flush()
+    return IssuedCredential(credential, secret)
+
+
+async def authenticate_pair(
+    session: AsyncSession, keyring: Keyring, public_id: str, secret: str, scope: Scope
+) -> ApiCredential:
+    """The live credential with this id and secret and scope, or AuthenticationFailed."""
+    credential = await session.scalar(
+        select(ApiCredential).where(ApiCredential.public_id == public_id)
+    )
+    if (
+        credential is None
+        or credential.revoked_at is not None
+        or not keyring.matches(secret, credential.secret_hash)
+        or scope.value not in credential.scopes
+    ):
+        raise AuthenticationFailed()
+    return credential
+
+
+async def authenticate_token(
+    session: AsyncSession, keyring: Keyring, token: str, scope: Scope
+) -> ApiCredential:
+    public_id, separator, secret = token.strip().partition(TOKEN_SEPARATOR)
+    if not separator or not public_id or not secret:
+        raise AuthenticationFailed()
+    return await authenticate_pair(session, keyring, public_id, secret, scope)
+
+
+async def touch(session: AsyncSession, credential: ApiCredential) -> None:
+    """Record use, at most once a minute per credential (a write on every request would
+    make every read a write)."""
+    now = clock.now()
+    if credential.last_used_at is None or (now - credential.last_used_at).total_seconds() > 60:
+        credential.last_used_at = now
+        await session.flush()
+
+
+async def get_credential(session: AsyncSession, public_id: str) -> ApiCredential:
+    credential = await session.scalar(
+        select(ApiCredential).where(ApiCredential.public_id == public_id)
+    )
+    if credential is None:
+        raise NotFound("credential", public_id)
+    return credential
+
+
+async def revoke(session: AsyncSession, credential: ApiCredential) -> None:
+    if credential.revoked_at is None:
+        credential.revoked_at = clock.now()
+        await session.flush()
+
+
+async def rotate(session: AsyncSession, keyring: Keyring, credential: ApiCredential) -> str:
+    """A new secret for the same id; the old one stops working at once."""
+    secret = new_secret()
+    credential.secret_hash = keyring.hash(secret)
+    credential.revoked_at = None
+    await session.flush()
+    return secret
+
+
+async def list_credentials(session: AsyncSession, account_id: int) -> list[ApiCredential]:
+    return list(
+        await session.scalars(
+            select(ApiCredential)
+            .where(ApiCredential.account_id == account_id)
+            .order_by(ApiCredential.id)
+        )
+    )

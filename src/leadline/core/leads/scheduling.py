@@ -1,0 +1,82 @@
+"""When a due lead may really be dialled: its due time moved into the campaign's calling
+hours in the lead's own time zone.
+
+A lead without a time zone uses the zones libphonenumber gives for its number (the
+overlap of their windows when there are several), else the campaign's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from leadline.core import clock
+from leadline.core.phones import timezones_of
+from leadline.core.vocabulary import WEEKDAYS
+from leadline.db.models import Campaign
+
+#: How far ahead to look for an opening before giving up (a campaign with no hours).
+_HORIZON_DAYS = 14
+
+
+def zones_for(campaign: Campaign, lead_timezone: str | None, number: str) -> list[ZoneInfo]:
+    if lead_timezone and clock.is_valid_zone(lead_timezone):
+        return [ZoneInfo(lead_timezone)]
+    zones = [ZoneInfo(name) for name in timezones_of(number) if clock.is_valid_zone(name)]
+    return zones or [clock.zone(campaign.timezone)]
+
+
+def _parse(hhmm: str) -> time | None:
+    """``HH:MM`` as a time; ``24:00`` (end of day) as None."""
+    if hhmm == "24:00":
+        return None
+    hours, minutes = hhmm.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _open_in_zone(campaign: Campaign, zone: ZoneInfo, moment: datetime) -> bool:
+    local = moment.astimezone(zone)
+    windows = (campaign.calling_hours or {}).get(WEEKDAYS[local.weekday()], [])
+    now_local = local.time()
+    for start, end in windows:
+        start_t = _parse(start) or time(0)
+        end_t = _parse(end)
+        if start_t <= now_local and (end_t is None or now_local < end_t):
+            return True
+    return False
+
+
+def is_callable_at(campaign: Campaign, zones: list[ZoneInfo], moment: datetime) -> bool:
+    return all(_open_in_zone(campaign, zone, moment) for zone in zones)
+
+
+def _boundaries(campaign: Campaign, zone: ZoneInfo, after: datetime) -> list[datetime]:
+    """Every window opening in ``zone`` within the horizon after ``after``, in UTC."""
+    result = []
+    local_day = after.astimezone(zone).date()
+    for offset in range(_HORIZON_DAYS + 1):
+        day = local_day + timedelta(days=offset)
+        for start, _end in (campaign.calling_hours or {}).get(WEEKDAYS[day.weekday()], []):
+            start_t = _parse(start) or time(0)
+            opening = datetime.combine(day, start_t, tzinfo=zone)
+            if opening > after:
+                result.append(opening.astimezone(after.tzinfo))
+    return result
+
+
+def next_opening(campaign: Campaign, zones: list[ZoneInfo], due: datetime) -> datetime | None:
+    """The first moment at or after ``due`` when every zone is inside its hours."""
+    if is_callable_at(campaign, zones, due):
+        return due
+    candidates = sorted({b for zone in zones for b in _boundaries(campaign, zone, due)})
+    for candidate in candidates:
+        if is_callable_at(campaign, zones, candidate):
+            return candidate
+    return None
+
+
+def dialable_at(
+    campaign: Campaign, lead_timezone: str | None, number: str, due: datetime
+) -> datetime | None:
+    """``due`` moved to the next calling-hours opening; None if there is none in sight."""
+    return next_opening(campaign, zones_for(campaign, lead_timezone, number), due)

@@ -1,0 +1,91 @@
+"""Phone numbers: E.164 in, E.164 out, parsed by libphonenumber.
+
+One module for every interface, so "the same number" means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+from leadline.core.errors import InvalidPhone
+
+TAIL_LENGTH = 9
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def digits_of(raw: str) -> str:
+    return _NON_DIGITS.sub("", raw)
+
+
+def parse(raw: object, region: str | None) -> str:
+    """``raw`` as E.164, read as a national number of ``region`` when it has no prefix.
+
+    Raises :class:`InvalidPhone` for anything libphonenumber does not hold valid.
+    """
+    if not isinstance(raw, str | int) or isinstance(raw, bool):
+        raise InvalidPhone(raw, "not a phone number")
+    text = str(raw).strip()
+    if not text:
+        raise InvalidPhone(raw, "empty")
+    if len(text) > 64:
+        raise InvalidPhone(raw[:64] if isinstance(raw, str) else raw, "too long")
+    # "00" international prefix, common in Europe, written as "+".
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, (region or "").upper() or None)
+    except NumberParseException as exc:
+        raise InvalidPhone(raw, str(exc.args[0]) if exc.args else "unreadable") from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(raw)
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def try_parse(raw: object, region: str | None) -> str | None:
+    try:
+        return parse(raw, region)
+    except InvalidPhone:
+        return None
+
+
+def tail(number: str) -> str:
+    """The last nine digits: the indexed key of tolerant matching."""
+    return digits_of(number)[-TAIL_LENGTH:]
+
+
+def region_of(number: str) -> str | None:
+    """The ISO region of an E.164 number, when libphonenumber knows one."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+    except NumberParseException:
+        return None
+
+
+def timezones_of(number: str) -> tuple[str, ...]:
+    """The IANA zones libphonenumber gives for an E.164 number (empty when unknown)."""
+    from phonenumbers import timezone as phone_timezone
+
+    try:
+        zones = phone_timezone.time_zones_for_number(phonenumbers.parse(number, None))
+    except NumberParseException:
+        return ()
+    return tuple(zone for zone in zones if zone != "Etc/Unknown")
+
+
+def national_format(number: str) -> str:
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
+
+
+def international_format(number: str) -> str:
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)

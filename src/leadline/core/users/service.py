@@ -1,0 +1,144 @@
+"""Users: the people who sign in (agents and account users), their passwords and
+availability, and the lock-out that stops password guessing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadline.core import clock
+from leadline.core.errors import Conflict, NotFound, ValidationFailed
+from leadline.core.security import hash_password, password_needs_rehash, verify_password
+from leadline.db.models import AuthFailure, User
+
+USER_TYPES = ("agent", "user")
+ROLES = ("admin", "agent")
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 6
+_LOGIN = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    login: str,
+    password: str,
+    user_type: str = "agent",
+    role: str = "agent",
+    first_name: str = "",
+    last_name: str = "",
+    email: str | None = None,
+    available: bool = False,
+) -> User:
+    errors: dict[str, list[str]] = {}
+    if not _LOGIN.match(login):
+        errors["login"] = ["letters, digits and . @ + - _ only, at most 150"]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"at least {MIN_PASSWORD_LENGTH} characters"]
+    if user_type not in USER_TYPES:
+        errors["userType"] = ["agent or user"]
+    if role not in ROLES:
+        errors["role"] = ["admin or agent"]
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        account_id=account_id,
+        login=login,
+        password_hash=hash_password(password),
+        user_type=user_type,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        available=available,
+        available_changed_at=clock.now() if available else None,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        raise Conflict(f"login {login!r} is taken") from None
+    return user
+
+
+async def get_user(session: AsyncSession, account_id: int, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None or user.account_id != account_id:
+        raise NotFound("user", user_id)
+    return user
+
+
+async def find_by_login(session: AsyncSession, login: str) -> User | None:
+    return await session.scalar(select(User).where(User.login == login))
+
+
+async def set_password(session: AsyncSession, user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed.single("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    await session.flush()
+
+
+async def check_password(session: AsyncSession, login: str, password: str) -> User | None:
+    """The active user with this login and password, or None. Upgrades old hashes."""
+    user = await find_by_login(session, login)
+    if user is None or not user.active:
+        # Spend the same time as a real check, so logins cannot be probed by timing.
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+async def set_availability(session: AsyncSession, user: User, available: bool) -> User:
+    if user.available != available:
+        user.available = available
+        user.available_changed_at = clock.now()
+        await session.flush()
+    return user
+
+
+async def is_locked_out(session: AsyncSession, realm: str, login: str, ip: str) -> bool:
+    since = clock.now() - LOCKOUT_WINDOW
+    failures = await session.scalar(
+        select(func.count())
+        .select_from(AuthFailure)
+        .where(
+            AuthFailure.realm == realm,
+            AuthFailure.login == login,
+            AuthFailure.ip == ip,
+            AuthFailure.failed_at >= since,
+        )
+    )
+    return (failures or 0) >= LOCKOUT_FAILURES
+
+
+async def record_failure(session: AsyncSession, realm: str, login: str, ip: str) -> None:
+    session.add(AuthFailure(realm=realm, login=login[:150], ip=ip[:64]))
+    await session.flush()
+
+
+async def clear_failures(session: AsyncSession, realm: str, login: str, ip: str) -> None:
+    await session.execute(
+        delete(AuthFailure).where(
+            AuthFailure.realm == realm, AuthFailure.login == login, AuthFailure.ip == ip
+        )
+    )
+
+
+async def list_users(session: AsyncSession, account_id: int) -> list[User]:
+    return list(
+        await session.scalars(select(User).where(User.account_id == account_id).order_by(User.id))
+    )
+
+
+_DUMMY_HASH = hash_password("leadline-timing-equaliser")

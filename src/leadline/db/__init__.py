@@ -1,0 +1,1 @@
+"""The store: engine and sessions, table definitions and migrations (no domain rules)."""

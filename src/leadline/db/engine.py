@@ -1,0 +1,95 @@
+"""Engines and sessions.
+
+SQLite is made fit for a server: WAL, foreign keys, a busy timeout, and write
+transactions that begin ``IMMEDIATE`` so concurrent writers queue on the busy timeout
+instead of failing with "database is locked" half-way through a transaction. Reads use a
+second engine whose transactions begin deferred, so they never wait for a writer.
+On PostgreSQL both are the same engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from leadline.config import to_async_url
+
+
+def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int) -> AsyncEngine:
+    engine = create_async_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so we can say how they begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+class Database:
+    """The store of one process: a write engine and a read engine, and their sessions."""
+
+    def __init__(self, url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> None:
+        self.url = to_async_url(url)
+        self.dialect = make_url(self.url).get_backend_name()
+        if self.dialect == "sqlite":
+            self.write_engine = _sqlite_engine(
+                self.url, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms
+            )
+            self.read_engine = _sqlite_engine(
+                self.url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms
+            )
+        else:
+            self.write_engine = create_async_engine(
+                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
+            self.read_engine = self.write_engine
+        self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def session(self) -> AsyncSession:
+        """A session for work that writes; the caller commits."""
+        return self._writer()
+
+    def read_session(self) -> AsyncSession:
+        """A session for reads only; it never takes SQLite's write lock."""
+        return self._reader()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A write session committed on success and rolled back on error."""
+        async with self.session() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()

@@ -1,0 +1,42 @@
+"""The background jobs. Each feature adds its job to ``JOBS``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from leadline.config import Settings
+from leadline.core import clock
+from leadline.db.models import AuthFailure, IdempotencyRecord
+from leadline.http.deps import Services
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval_seconds: float
+    run: Callable[[Services], Awaitable[object]]
+    enabled: Callable[[Settings], bool] = lambda _settings: True
+
+
+async def prune_expired_records(services: Services) -> int:
+    """Forget failed sign-ins past the lock-out window and idempotency records past 24 h."""
+    now = clock.now()
+    async with services.db.transaction() as session:
+        failures = await session.execute(
+            delete(AuthFailure).where(AuthFailure.failed_at < now - timedelta(hours=1))
+        )
+        records = await session.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.created_at < now - timedelta(hours=25)
+            )
+        )
+    return int(getattr(failures, "rowcount", 0) or 0) + int(getattr(records, "rowcount", 0) or 0)
+
+
+JOBS: list[Job] = [
+    Job("prune-expired-records", 3600, prune_expired_records),
+]

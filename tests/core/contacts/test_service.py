@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from leadline.core.contacts import service as contacts
+from leadline.db.engine import Database
+from leadline.db.models import Contact
+from tests.factories import make_world
+
+
+async def test_find_or_create_reuses_the_contact_and_fills_blanks(db: Database) -> None:
+    world = await make_world(db)
+    async with db.transaction() as session:
+        first, created = await contacts.find_or_create_contact(
+            session, account_id=world.account.id, number="+393451234567"
+        )
+    async with db.transaction() as session:
+        again, created_again = await contacts.find_or_create_contact(
+            session,
+            account_id=world.account.id,
+            number="+393451234567",
+            name="Doctor Who",
+            email="Who@Tardis.net",
+        )
+        emails = await contacts.emails_of(session, again.id)
+    assert created and not created_again
+    assert again.id == first.id
+    assert again.name == "Doctor Who"
+    assert emails == ["Who@Tardis.net"]
+
+
+async def test_concurrent_first_calls_make_one_contact(db: Database) -> None:
+    world = await make_world(db)
+
+    async def find() -> int:
+        async with db.transaction() as session:
+            contact, _ = await contacts.find_or_create_contact(
+                session, account_id=world.account.id, number="+447840258823"
+            )
+            return contact.id
+
+    ids = await asyncio.gather(*(find() for _ in range(15)))
+    assert len(set(ids)) == 1
+    async with db.read_session() as session:
+        assert await session.scalar(select(func.count()).select_from(Contact)) == 1
+
+
+async def test_accounts_do_not_share_contacts(db: Database) -> None:
+    one = await make_world(db)
+    two = await make_world(db, name="Other")
+    async with db.transaction() as session:
+        a, _ = await contacts.find_or_create_contact(
+            session, account_id=one.account.id, number="+447840258823"
+        )
+        b, created = await contacts.find_or_create_contact(
+            session, account_id=two.account.id, number="+447840258823"
+        )
+    assert created and a.id != b.id

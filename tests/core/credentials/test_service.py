@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from leadline.core.credentials import service as credentials
+from leadline.core.errors import AuthenticationFailed, ValidationFailed
+from leadline.core.security import Keyring
+from leadline.core.vocabulary import Scope
+from leadline.db.engine import Database
+from leadline.db.models import ApiCredential
+from tests.factories import make_token, make_world
+
+
+async def test_a_token_authenticates_for_its_scope_only(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    issued = await make_token(db, keyring, world.account.id, Scope.DIALLER_LEADS)
+    async with db.read_session() as session:
+        found = await credentials.authenticate_token(
+            session, keyring, issued.token, Scope.DIALLER_LEADS
+        )
+        assert found.account_id == world.account.id
+        with pytest.raises(AuthenticationFailed):
+            await credentials.authenticate_token(session, keyring, issued.token, Scope.PLATFORM)
+
+
+async def test_the_secret_is_stored_only_as_a_keyed_hash(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    issued = await make_token(db, keyring, world.account.id, Scope.PLATFORM)
+    async with db.read_session() as session:
+        row = await session.get(ApiCredential, issued.credential.id)
+    assert row is not None
+    assert issued.secret not in row.secret_hash
+    assert not Keyring("another-key").matches(issued.secret, row.secret_hash)
+
+
+@pytest.mark.parametrize("token", ["", "nodot", ".secret", "id.", "demo-x.wrong"])
+async def test_malformed_or_wrong_tokens_fail(db: Database, keyring: Keyring, token: str) -> None:
+    async with db.read_session() as session:
+        with pytest.raises(AuthenticationFailed):
+            await credentials.authenticate_token(session, keyring, token, Scope.PLATFORM)
+
+
+async def test_revoke_and_rotate(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    issued = await make_token(db, keyring, world.account.id, Scope.CALL_COSTS)
+    public_id = issued.credential.public_id
+    async with db.transaction() as session:
+        credential = await credentials.get_credential(session, public_id)
+        new_secret = await credentials.rotate(session, keyring, credential)
+    async with db.read_session() as session:
+        with pytest.raises(AuthenticationFailed):
+            await credentials.authenticate_pair(
+                session, keyring, public_id, issued.secret, Scope.CALL_COSTS
+            )
+        await credentials.authenticate_pair(
+            session, keyring, public_id, new_secret, Scope.CALL_COSTS
+        )
+    async with db.transaction() as session:
+        await credentials.revoke(session, await credentials.get_credential(session, public_id))
+    async with db.read_session() as session:
+        with pytest.raises(AuthenticationFailed):
+            await credentials.authenticate_pair(
+                session, keyring, public_id, new_secret, Scope.CALL_COSTS
+            )
+
+
+def _credential(ips: list[str], endpoints: list[str]) -> ApiCredential:
+    return ApiCredential(
+        allowed_ips=credentials.normalise_ip_rules(ips), allowed_endpoints=endpoints
+    )
+
+
+def test_ip_protection_takes_addresses_and_ranges() -> None:
+    credential = _credential(["192.0.2.7", "198.51.100.0/24", "2001:db8::/32"], [])
+    assert credentials.ip_allowed(credential, "192.0.2.7")
+    assert credentials.ip_allowed(credential, "198.51.100.200")
+    assert credentials.ip_allowed(credential, "2001:db8::1")
+    assert not credentials.ip_allowed(credential, "192.0.2.8")
+    assert not credentials.ip_allowed(credential, "not-an-ip")
+    assert credentials.ip_allowed(_credential([], []), "192.0.2.8")
+
+
+def test_endpoint_protection_uses_wildcards() -> None:
+    credential = _credential([], ["/api/ingress/calls/inbound/billable*"])
+    assert credentials.endpoint_allowed(credential, "/api/ingress/calls/inbound/billable")
+    assert credentials.endpoint_allowed(credential, "/api/ingress/calls/inbound/billable/1/2")
+    assert not credentials.endpoint_allowed(credential, "/api/other")
+
+
+def test_bad_rules_are_refused() -> None:
+    with pytest.raises(ValidationFailed):
+        credentials.normalise_ip_rules(["300.1.1.1"])
+    with pytest.raises(ValidationFailed):
+        credentials.normalise_endpoint_rules(["api/no-slash"])
