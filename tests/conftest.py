@@ -72,7 +72,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_url(worker_name: str) -> Iterator[str]:
     if not PG_URL:
         pytest.skip("PostgreSQL not configured: set LEADLINE_TEST_POSTGRES_URL")
-    name = f"leadline_test_{worker_name}"
+    # Unique per process: several checkouts may run their suites on one server at once.
+    name = f"leadline_test_{worker_name}_{os.getpid()}"
     try:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))

@@ -28,7 +28,9 @@ log = get_logger("leadline.app")
 
 
 def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
-    """Each interface adds its router and its error shape here (one line each)."""
+    """Each interface mounts its routes and registers its error shape here, one line each:
+    ``from leadline.adapters.<name>.routes import mount as mount_<name>`` at the top of this
+    function, then ``mount_<name>(app, shapes)``."""
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
