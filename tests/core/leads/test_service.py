@@ -98,3 +98,35 @@ async def test_leads_of_another_account_are_not_found(db: Database) -> None:
     async with db.read_session() as session:
         with pytest.raises(Exception, match="not found"):
             await leads.get_lead(session, other.account.id, lead_id)
+
+
+async def test_cancel_and_claim_race_for_a_lead_and_exactly_one_wins(db: Database) -> None:
+    from datetime import timedelta
+
+    from leadline.core import clock
+
+    world = await make_world(db)
+    for _round in range(5):
+        async with db.transaction() as session:
+            contact, _ = await contacts.find_or_create_contact(
+                session, account_id=world.account.id, number=f"+4479111234{_round:02d}"
+            )
+            lead = await leads.create_lead(
+                session,
+                lead_list=world.lead_list,
+                contact=contact,
+                phones=[f"+4479111234{_round:02d}"],
+            )
+
+        async def claim(lead_id: int = lead.id) -> bool:
+            async with db.transaction() as session:
+                return await leads.claim_for_dialling(
+                    session, lead_id, "worker-1", clock.now() + timedelta(minutes=5)
+                )
+
+        async def cancel(lead_id: int = lead.id) -> bool:
+            async with db.transaction() as session:
+                return await leads.cancel_if_untouched(session, lead_id)
+
+        outcomes = await asyncio.gather(claim(), cancel())
+        assert outcomes.count(True) == 1, outcomes

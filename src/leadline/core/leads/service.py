@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -166,3 +167,56 @@ async def reschedule(
         lead.priority = priority
     await session.flush()
     return lead
+
+
+# -- The dialler and cancellation race for a lead: both use one atomic conditional UPDATE,
+# -- so exactly one of them wins (no read-then-write).
+
+
+def _not_held(now: datetime) -> Any:
+    return or_(Lead.locked_by.is_(None), Lead.locked_until < now)
+
+
+async def claim_for_dialling(
+    session: AsyncSession, lead_id: int, holder: str, until: datetime
+) -> bool:
+    """Take the lead for dialling until ``until``; False when it is closed or held by a
+    live claim of another holder (or cancelled meanwhile)."""
+    now = clock.now()
+    result = await session.execute(
+        update(Lead)
+        .where(Lead.id == lead_id, Lead.completed_at.is_(None), _not_held(now))
+        .values(locked_by=holder, locked_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def release_claim(session: AsyncSession, lead_id: int, holder: str) -> None:
+    await session.execute(
+        update(Lead)
+        .where(Lead.id == lead_id, Lead.locked_by == holder)
+        .values(locked_by=None, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def cancel_if_untouched(session: AsyncSession, lead_id: int) -> bool:
+    """Complete the lead as Cancelled (9) unless it is closed, has been dialled, or is
+    being dialled right now. True when this call cancelled it."""
+    now = clock.now()
+    result = await session.execute(
+        update(Lead)
+        .where(
+            and_(Lead.id == lead_id, Lead.completed_at.is_(None), Lead.attempts == 0),
+            _not_held(now),
+        )
+        .values(
+            status_code=int(LeadStatus.CANCELLED),
+            completed_at=now,
+            dialable_at=None,
+            reserved_for_agent_id=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
