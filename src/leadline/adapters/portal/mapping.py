@@ -11,12 +11,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from leadline.adapters.portal.wire import ContactBody, PhoneCallBody
 from leadline.core import clock
 from leadline.core.errors import InvalidPhone
 from leadline.core.phones import parse as parse_phone
 from leadline.core.portal.pushes import CallPush, Outcome, PortalRefs, WebLeadPush
 from leadline.core.vocabulary import CALL_ABANDONED, CALL_ANSWERED, CALL_BUSY, CALL_NO_ANSWER
-from leadline.adapters.portal.wire import ContactBody, PhoneCallBody
 
 #: The portal's call outcomes as our call statuses.
 OUTCOME_STATUS: dict[str, str] = {
@@ -27,7 +27,9 @@ OUTCOME_STATUS: dict[str, str] = {
 }
 
 _PORTAL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
 #: Dates outside these years are typing errors, not calls.
 _YEARS = range(1970, 2101)
 

@@ -21,6 +21,7 @@ from leadline.adapters.portal.mapping import Answer, WireError
 from leadline.core.errors import AuthenticationFailed
 from leadline.core.portal import directory, pushes
 from leadline.core.portal.pushes import Push
+from leadline.db.models import InboxEvent
 from leadline.http.deps import request_ip, services
 from leadline.http.shapes import PARTNER_BODY_LIMIT, InterfaceShape, Problem, ShapeRegistry
 
@@ -74,6 +75,7 @@ async def _receive(
             return respond(mapping.UNAUTHORIZED)  # nothing is stored for a stranger
         payload = mapping.printable_payload(raw)
         document: Any = None
+        event: InboxEvent | None
         try:
             document = mapping.decode(raw)
             push = to_push(document, timezone=hook.timezone, region=hook.phone_region)

@@ -64,9 +64,7 @@ class ContactBody(_Body):
     atAnyTime: bool | None = None
     asSoonAsPossible: bool | None = None
     visitDays: list[Annotated[str, Field(max_length=10)]] | None = Field(None, max_length=366)
-    visitTimetables: list[Annotated[str, Field(max_length=50)]] | None = Field(
-        None, max_length=50
-    )
+    visitTimetables: list[Annotated[str, Field(max_length=50)]] | None = Field(None, max_length=50)
 
     @model_validator(mode="after")
     def _has_an_id(self) -> ContactBody:

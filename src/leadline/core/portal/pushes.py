@@ -197,7 +197,9 @@ async def _callback_campaign(
     return await session.get(Campaign, campaign_id)
 
 
-def _lead_data(push: Push, event: InboxEvent, agency: Agency, listing: Listing) -> dict[str, object]:
+def _lead_data(
+    push: Push, event: InboxEvent, agency: Agency, listing: Listing
+) -> dict[str, object]:
     return {
         "portal": {
             "source": push.partner,
