@@ -45,9 +45,7 @@ class PortalWorld:
         return f"/portal/{self.token}/contact"
 
 
-async def make_portal_world(
-    db: Database, keyring: Keyring, **hook_options: Any
-) -> PortalWorld:
+async def make_portal_world(db: Database, keyring: Keyring, **hook_options: Any) -> PortalWorld:
     world = await make_world(db, name="Casa", region="IT", timezone="Europe/Rome")
     async with db.transaction() as session:
         callbacks = await campaigns.create_campaign(

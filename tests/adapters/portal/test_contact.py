@@ -22,9 +22,7 @@ def example(**changes: object) -> dict[str, object]:
     return {**fixture("contact_spec.json"), **changes}
 
 
-async def test_spec_example_answers_success(
-    client: httpx.AsyncClient, portal: PortalWorld
-) -> None:
+async def test_spec_example_answers_success(client: httpx.AsyncClient, portal: PortalWorld) -> None:
     response = await post_json(client, portal.contact_url, example())
     assert (response.status_code, response.json()) == (200, SUCCESS)
 

@@ -29,9 +29,7 @@ def seed(**changes: object) -> dict[str, object]:
     return {**fixture("phone_seed.json"), **changes}
 
 
-async def test_seed_example_answers_success(
-    client: httpx.AsyncClient, portal: PortalWorld
-) -> None:
+async def test_seed_example_answers_success(client: httpx.AsyncClient, portal: PortalWorld) -> None:
     response = await post_json(client, portal.phone_url, seed())
     assert response.status_code == 200
     assert response.json() == SUCCESS
@@ -131,8 +129,7 @@ async def test_outcomes_map_to_call_statuses(
         assert response.status_code == 200
     async with db.read_session() as session:
         statuses = {
-            call.source_ref: call.status
-            for call in await session.scalars(select(Activity))
+            call.source_ref: call.status for call in await session.scalars(select(Activity))
         }
     assert statuses == {str(n): status for n, status in enumerate(outcomes.values(), start=1)}
 
@@ -154,7 +151,7 @@ async def test_answered_call_completes_the_open_call_back(
     await post_json(client, portal.phone_url, seed(outcome="LOST_CALL", phoneCallId=1))
     await post_json(client, portal.phone_url, seed(outcome="ANSWER", phoneCallId=2))
     async with db.read_session() as session:
-        lead = (await session.scalars(select(Lead).where(Lead.campaign_id == portal.callbacks.id)))
+        lead = await session.scalars(select(Lead).where(Lead.campaign_id == portal.callbacks.id))
         only = lead.one()
         answered = await session.scalar(select(Activity).where(Activity.source_ref == "2"))
     assert only.status_code == 6 and only.completed_at is not None
@@ -167,7 +164,7 @@ async def test_second_missed_call_joins_the_open_call_back(
     await post_json(client, portal.phone_url, seed(phoneCallId=1))
     await post_json(client, portal.phone_url, seed(phoneCallId=2, outcome="BUSY"))
     async with db.read_session() as session:
-        lead = (await session.scalars(select(Lead).where(Lead.campaign_id == portal.callbacks.id)))
+        lead = await session.scalars(select(Lead).where(Lead.campaign_id == portal.callbacks.id))
         only = lead.one()
         calls = list(await session.scalars(select(Activity).order_by(Activity.id)))
     assert [call.lead_id for call in calls] == [only.id, only.id]

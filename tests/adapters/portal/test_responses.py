@@ -55,9 +55,7 @@ async def test_disabled_listing_answers_4030(
     assert body["message"] == "listing not enabled"
 
 
-async def test_unknown_listing_answers_4040(
-    client: httpx.AsyncClient, portal: PortalWorld
-) -> None:
+async def test_unknown_listing_answers_4040(client: httpx.AsyncClient, portal: PortalWorld) -> None:
     response = await post_json(
         client, portal.phone_url, seed(listingExternalId="NOPE", listingId=1)
     )
@@ -74,9 +72,7 @@ async def test_disabled_agency_answers_4300(
     assert body["message"] == "real estate agency not enabled"
 
 
-async def test_unknown_agency_answers_4400(
-    client: httpx.AsyncClient, portal: PortalWorld
-) -> None:
+async def test_unknown_agency_answers_4400(client: httpx.AsyncClient, portal: PortalWorld) -> None:
     response = await post_json(client, portal.phone_url, seed(agencyExternalId="9", agencyId=9))
     assert assert_harmony(response, 404, 4400)["message"] == "real estate agency non found"
 
@@ -112,7 +108,9 @@ async def test_auto_register_creates_an_unknown_listing(
     client: httpx.AsyncClient, db: Database, keyring: Keyring
 ) -> None:
     world = await make_portal_world(db, keyring, auto_register_listings=True)
-    response = await post_json(client, world.phone_url, seed(listingExternalId="NEW-1", listingId=11))
+    response = await post_json(
+        client, world.phone_url, seed(listingExternalId="NEW-1", listingId=11)
+    )
     assert (response.status_code, response.json()) == (200, SUCCESS)
     async with db.read_session() as session:
         listing = await directory.listing_by_external_id(session, world.agency.id, "NEW-1")
@@ -183,9 +181,7 @@ async def test_basic_auth_when_the_hook_asks_for_it(
     headers: dict[str, str],
     status: int,
 ) -> None:
-    world = await make_portal_world(
-        db, keyring, basic_user="portal", basic_password="s3cret-pass"
-    )
+    world = await make_portal_world(db, keyring, basic_user="portal", basic_password="s3cret-pass")
     response = await client.post(world.phone_url, content=json.dumps(seed()), headers=headers)
     assert_harmony(response, status, 2000 if status == 200 else 4510)
 
