@@ -15,13 +15,14 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.adapters.portal import mapping
 from leadline.adapters.portal.mapping import Answer, WireError
 from leadline.core.errors import AuthenticationFailed
 from leadline.core.portal import directory, pushes
 from leadline.core.portal.pushes import Push
-from leadline.db.models import InboxEvent
+from leadline.db.models import InboxEvent, PortalHook
 from leadline.http.deps import request_ip, services
 from leadline.http.shapes import PARTNER_BODY_LIMIT, InterfaceShape, Problem, ShapeRegistry
 
@@ -60,27 +61,55 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 ToPush = Callable[..., Push]
 
 
+async def _hook(session: AsyncSession, request: Request, token: str) -> PortalHook | None:
+    try:
+        return await directory.authenticate_hook(
+            session,
+            services(request).keyring,
+            token,
+            ip=request_ip(request),
+            basic=_basic_credentials(request),
+        )
+    except AuthenticationFailed:
+        return None
+
+
+def _read(raw: bytes, hook: PortalHook, to_push: ToPush) -> tuple[Any, Push | WireError]:
+    """The parsed document (when it is JSON) and the push, or why it cannot be read."""
+    document: Any = None
+    try:
+        document = mapping.decode(raw)
+        return document, to_push(document, timezone=hook.timezone, region=hook.phone_region)
+    except WireError as error:
+        return document, error
+
+
 async def _receive(
     request: Request, hook_token: str, kind: str, to_push: ToPush, id_fields: tuple[str, ...]
 ) -> JSONResponse:
     found = services(request)
-    ip = request_ip(request)
     raw = await request.body()
-    async with found.db.transaction() as session:
-        try:
-            hook = await directory.authenticate_hook(
-                session, found.keyring, hook_token, ip=ip, basic=_basic_credentials(request)
-            )
-        except AuthenticationFailed:
+    # A retry of an accepted push is answered from a read, which on SQLite never queues
+    # for the single writer; everything else is judged again in the write transaction.
+    async with found.db.read_session() as session:
+        hook = await _hook(session, request, hook_token)
+        if hook is None:
             return respond(mapping.UNAUTHORIZED)  # nothing is stored for a stranger
-        payload = mapping.printable_payload(raw)
-        document: Any = None
+        _document, read = _read(raw, hook, to_push)
+        if not isinstance(read, WireError) and await pushes.accepted_event(
+            session, hook.account_id, kind, read.partner_id
+        ):
+            return respond(mapping.SUCCESS)
+    ip = request_ip(request)
+    payload = mapping.printable_payload(raw)
+    async with found.db.transaction() as session:
+        hook = await _hook(session, request, hook_token)
+        if hook is None:
+            return respond(mapping.UNAUTHORIZED)  # revoked meanwhile
         event: InboxEvent | None
-        try:
-            document = mapping.decode(raw)
-            push = to_push(document, timezone=hook.timezone, region=hook.phone_region)
-        except WireError as error:
-            answer = mapping.invalid(error.what)
+        document, read = _read(raw, hook, to_push)
+        if isinstance(read, WireError):
+            answer = mapping.invalid(read.what)
             partner, partner_id = mapping.partner_keys(document, id_fields)
             event = await pushes.record_refused(
                 session,
@@ -93,7 +122,7 @@ async def _receive(
                 partner_id=partner_id,
             )
         else:
-            receipt = await pushes.receive(session, hook, push, raw=payload, source_ip=ip)
+            receipt = await pushes.receive(session, hook, read, raw=payload, source_ip=ip)
             answer = mapping.OUTCOME_ANSWERS[receipt.outcome]
             event = receipt.event
         await pushes.record_answer(session, event, answer.status, answer.body)

@@ -293,12 +293,23 @@ async def receive(
     campaign = await _callback_campaign(session, hook, agency)
     receipt = Receipt(Outcome.ACCEPTED, event)
 
+    # What the call and the web lead share: who, about what, from which push.
+    links: dict[str, object] = {
+        "direction": "inbound",
+        "contact_id": contact.id,
+        "agency_id": agency.id,
+        "listing_id": listing.id,
+        "campaign_id": campaign.id if campaign else None,
+        "inbox_event_id": event.id,
+        "source": push.partner,
+        "source_ref": push.partner_id,
+    }
+    about = {"listing": listing.external_id, "agency": agency.external_id}
     if isinstance(push, CallPush):
         activity = await activities.record(
             session,
             account_id=hook.account_id,
             activity_type=activities.CALL_INBOUND,
-            direction="inbound",
             from_number=push.caller,
             to_number=push.called,
             started_at=push.started_at,
@@ -306,40 +317,21 @@ async def receive(
             ended_at=push.started_at + timedelta(seconds=push.duration_seconds),
             duration_seconds=push.duration_seconds,
             status=push.status,
-            contact_id=contact.id,
-            agency_id=agency.id,
-            listing_id=listing.id,
-            campaign_id=campaign.id if campaign else None,
-            inbox_event_id=event.id,
-            source=push.partner,
-            source_ref=push.partner_id,
             subject=f"Call about {listing.external_id}",
-            data={"listing": listing.external_id, "agency": agency.external_id},
+            data=about,
+            **links,
         )
     else:
         activity = await activities.record(
             session,
             account_id=hook.account_id,
             activity_type=activities.WEB_LEAD,
-            direction="inbound",
             from_number=push.phone,
             started_at=push.sent_at,
-            contact_id=contact.id,
-            agency_id=agency.id,
-            listing_id=listing.id,
-            campaign_id=campaign.id if campaign else None,
-            inbox_event_id=event.id,
-            source=push.partner,
-            source_ref=push.partner_id,
             subject=f"Web lead about {listing.external_id}",
             description=push.message,
-            data={
-                "listing": listing.external_id,
-                "agency": agency.external_id,
-                "name": push.name,
-                "email": push.email,
-                **push.details,
-            },
+            data={**about, "name": push.name, "email": push.email, **push.details},
+            **links,
         )
     receipt.activity = activity
 
