@@ -95,6 +95,7 @@ async def test_refused_push_is_stored_and_judged_again_when_repeated(
         refused = (await session.scalars(select(InboxEvent))).one()
     assert not refused.accepted and refused.status == "listing_not_found"
     assert refused.partner_id == "10000001" and refused.response_status == 404
+    assert refused.phone == "+393451234567"  # so an erasure finds it too
     assert refused.response_body == {"code": 4040, "message": "listing non found"}
     async with db.transaction() as session:
         agency = await directory.get_agency(session, portal.world.account.id, portal.agency.id)

@@ -132,6 +132,17 @@ def _clip(value: str | None, length: int) -> str | None:
     return None if value is None else value[:length]
 
 
+def _lowered(email: str | None) -> str | None:
+    return email.strip().lower() if email else None
+
+
+def _contact_keys(push: Push) -> tuple[str, str | None]:
+    """The phone and the e-mail a push carries."""
+    if isinstance(push, CallPush):
+        return push.caller, None
+    return push.phone, push.email
+
+
 async def accepted_event(
     session: AsyncSession, account_id: int, kind: str, partner_id: str
 ) -> InboxEvent | None:
@@ -156,8 +167,11 @@ async def record_refused(
     outcome: Outcome,
     partner: str | None = None,
     partner_id: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
 ) -> InboxEvent:
-    """Keep a refused push (not accepted: a repeat will be judged again)."""
+    """Keep a refused push (not accepted: a repeat will be judged again), with the phone
+    and e-mail it carried so that an erasure finds it too."""
     event = InboxEvent(
         account_id=hook.account_id,
         source=INBOX_SOURCE,
@@ -170,6 +184,8 @@ async def record_refused(
         hook_id=hook.id,
         accepted=False,
         status=outcome.value,
+        phone=phone,
+        email_lower=_lowered(email),
     )
     session.add(event)
     await session.flush()
@@ -227,6 +243,7 @@ async def receive(
 ) -> Receipt:
     """Judge and apply one push. Refusals are recorded and returned, never raised."""
     kind = kind_of(push)
+    phone, email = _contact_keys(push)
     if await accepted_event(session, hook.account_id, kind, push.partner_id) is not None:
         return Receipt(Outcome.DUPLICATE)
     try:
@@ -254,11 +271,11 @@ async def receive(
             outcome=outcome,
             partner=push.partner,
             partner_id=push.partner_id,
+            phone=phone,
+            email=email,
         )
         return Receipt(outcome, event)
 
-    phone = push.caller if isinstance(push, CallPush) else push.phone
-    email = push.email if isinstance(push, WebLeadPush) else None
     event = InboxEvent(
         account_id=hook.account_id,
         source=INBOX_SOURCE,
@@ -272,7 +289,7 @@ async def receive(
         accepted=True,
         status=Outcome.ACCEPTED.value,
         phone=phone,
-        email_lower=email.strip().lower() if email else None,
+        email_lower=_lowered(email),
     )
     try:
         async with session.begin_nested():
