@@ -137,11 +137,13 @@ def run_store(backend: str, args: argparse.Namespace, workdir: Path) -> None:
     )
     token = json.loads(demo.stdout)["portal_hook_token"]
     port = free_port()
+    log_path = workdir / f"serve-{backend}.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [LEADLINE, "serve", "--port", str(port), "--workers", str(args.workers)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -160,8 +162,12 @@ def run_store(backend: str, args: argparse.Namespace, workdir: Path) -> None:
         print(f"{backend}: {args.workers} server process(es), concurrency {args.concurrency}")
         report("fresh", *asyncio.run(drive(url, bodies, args.concurrency)))
         report("retries", *asyncio.run(drive(url, bodies, args.concurrency)))
+    except Exception:
+        print(log_path.read_text()[-3000:], file=sys.stderr)
+        raise
     finally:
         server.terminate()
+        log.close()
         server.wait(timeout=30)
         if backend == "postgresql":
             asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
