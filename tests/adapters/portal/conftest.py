@@ -20,11 +20,22 @@ from leadline.db.models import Activity, Agency, Campaign, InboxEvent, Lead, Lis
 from tests.factories import World, make_world
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SUCCESS = {"code": 2000, "message": "success"}
 
 
 def fixture(name: str) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((FIXTURES / name).read_text())
     return loaded
+
+
+def seed(**changes: object) -> dict[str, object]:
+    """The seed's phone push, with ``changes``."""
+    return {**fixture("phone_seed.json"), **changes}
+
+
+def example(**changes: object) -> dict[str, object]:
+    """The spec's e-mail lead, with ``changes``."""
+    return {**fixture("contact_spec.json"), **changes}
 
 
 @dataclass

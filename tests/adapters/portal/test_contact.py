@@ -13,13 +13,14 @@ from sqlalchemy import select
 from leadline.core.contacts import service as contacts
 from leadline.db.engine import Database
 from leadline.db.models import Activity, Contact, InboxEvent, Lead
-from tests.adapters.portal.conftest import PortalWorld, counts, fixture, post_json
-
-SUCCESS = {"code": 2000, "message": "success"}
-
-
-def example(**changes: object) -> dict[str, object]:
-    return {**fixture("contact_spec.json"), **changes}
+from tests.adapters.portal.conftest import (
+    SUCCESS,
+    PortalWorld,
+    counts,
+    example,
+    fixture,
+    post_json,
+)
 
 
 async def test_spec_example_answers_success(client: httpx.AsyncClient, portal: PortalWorld) -> None:

@@ -14,19 +14,14 @@ from leadline.core.security import Keyring
 from leadline.db.engine import Database
 from leadline.db.models import Activity, Contact, InboxEvent, Lead, LeadPhone, Phone
 from tests.adapters.portal.conftest import (
+    SUCCESS,
     PortalWorld,
     count,
     counts,
-    fixture,
     make_portal_world,
     post_json,
+    seed,
 )
-
-SUCCESS = {"code": 2000, "message": "success"}
-
-
-def seed(**changes: object) -> dict[str, object]:
-    return {**fixture("phone_seed.json"), **changes}
 
 
 async def test_seed_example_answers_success(client: httpx.AsyncClient, portal: PortalWorld) -> None:

@@ -19,18 +19,13 @@ from leadline.db.engine import Database
 from leadline.db.models import InboxEvent
 from leadline.http.shapes import Problem
 from tests.adapters.portal.conftest import (
+    SUCCESS,
     PortalWorld,
     counts,
-    fixture,
     make_portal_world,
     post_json,
+    seed,
 )
-
-SUCCESS = {"code": 2000, "message": "success"}
-
-
-def seed(**changes: object) -> dict[str, object]:
-    return {**fixture("phone_seed.json"), **changes}
 
 
 def assert_harmony(response: httpx.Response, status: int, code: int) -> dict[str, object]:
