@@ -56,6 +56,7 @@ def test_demo_is_idempotent_and_prints_working_secrets(cli_settings: Settings) -
         "softphone_password",
         "console_login",
         "console_password",
+        "portal_hook_token",
     ):
         assert one[key], key
     assert one["softphone_login"] == "12345" and one["softphone_password"] == "999999"

@@ -1,1 +1,1 @@
-"""Portal lead pushes (seed 000): /portal/{token}/phone and /contact."""
+"""Portal pushes (immobiliare.it / Indomio): ``/portal/{token}/phone`` and ``/contact``."""

@@ -67,16 +67,20 @@ def normalise_endpoint_rules(rules: Iterable[str]) -> list[str]:
     return result
 
 
-def ip_allowed(credential: ApiCredential, ip: str) -> bool:
-    if not credential.allowed_ips:
+def ip_in_rules(rules: Iterable[str], ip: str) -> bool:
+    """True when ``rules`` (addresses and CIDR ranges) is empty or one of them holds ``ip``."""
+    rules = list(rules)
+    if not rules:
         return True
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return any(
-        address in ipaddress.ip_network(rule, strict=False) for rule in credential.allowed_ips
-    )
+    return any(address in ipaddress.ip_network(rule, strict=False) for rule in rules)
+
+
+def ip_allowed(credential: ApiCredential, ip: str) -> bool:
+    return ip_in_rules(credential.allowed_ips, ip)
 
 
 def endpoint_allowed(credential: ApiCredential, path: str) -> bool:

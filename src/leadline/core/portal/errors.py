@@ -1,0 +1,21 @@
+"""Why a portal push about an agency or a listing is refused (no HTTP status here)."""
+
+from __future__ import annotations
+
+from leadline.core.errors import DomainError
+
+
+class AgencyNotFound(DomainError):
+    """No agency of the account matches the push."""
+
+
+class AgencyDisabled(DomainError):
+    """The agency is known but not enabled."""
+
+
+class ListingNotFound(DomainError):
+    """No listing of the agency matches the push."""
+
+
+class ListingDisabled(DomainError):
+    """The listing is known but not enabled."""
