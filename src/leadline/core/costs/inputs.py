@@ -11,7 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from leadline.core import phones
-from leadline.core.errors import InvalidPhone, ValidationFailed
+from leadline.core.errors import ValidationFailed
 from leadline.db.types import MONEY_SCALE
 
 NOTES_MAX_LENGTH = 2000
@@ -47,23 +47,27 @@ class BadCostInput(ValidationFailed):
 def parse_number(raw: str | None, region: str, field: Field) -> str:
     """A DID or CID as E.164. Everything but digits and a leading ``+`` is dropped; ten
     digits, or eleven starting with 1, are North American; anything else is read as a
-    national number of the account's ``region``."""
+    national number of the account's ``region``. When the North American reading is not a
+    valid number, the national one is tried too (an Italian ``06 4523 1234`` has ten
+    digits as well)."""
     text = (raw or "").strip()[:_MAX_TEXT]
     digits = phones.digits_of(text)
     if not digits:
         raise BadCostInput(field, Reason.MISSING)
+    readings: list[tuple[str, str | None]] = []
     if text.startswith("+"):
-        candidate, candidate_region = f"+{digits}", None
-    elif len(digits) == 10:
-        candidate, candidate_region = f"+1{digits}", None
-    elif len(digits) == 11 and digits.startswith("1"):
-        candidate, candidate_region = f"+{digits}", None
+        readings.append((f"+{digits}", None))
     else:
-        candidate, candidate_region = digits, region
-    try:
-        return phones.parse(candidate, candidate_region)
-    except InvalidPhone:
-        raise BadCostInput(field, Reason.INVALID) from None
+        if len(digits) == 10:
+            readings.append((f"+1{digits}", None))
+        elif len(digits) == 11 and digits.startswith("1"):
+            readings.append((f"+{digits}", None))
+        readings.append((digits, region))
+    for candidate, candidate_region in readings:
+        number = phones.try_parse(candidate, candidate_region)
+        if number is not None:
+            return number
+    raise BadCostInput(field, Reason.INVALID)
 
 
 def parse_cost(raw: str | None) -> Decimal:
