@@ -111,9 +111,7 @@ class CostWorld:
 
 
 @pytest.fixture
-async def costs(
-    db: Database, keyring: Keyring, client: httpx.AsyncClient
-) -> CostWorld:
+async def costs(db: Database, keyring: Keyring, client: httpx.AsyncClient) -> CostWorld:
     world = await make_world(db, name="Tracking", region="US", timezone="America/New_York")
     credential = await make_token(db, keyring, world.account.id, Scope.CALL_COSTS)
     return CostWorld(db, keyring, world, credential, client)

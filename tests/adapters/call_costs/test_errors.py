@@ -44,7 +44,10 @@ def _error(answer: httpx.Response) -> tuple[int, str]:
         ({"did": DID, "cid": CALLER, "cost": True}, "Missing or Invalid Cost"),
         ({"did": DID, "cid": CALLER, "cost": "1", "date_billed": "yesterday"}, "Invalid Date"),
         ({"did": DID, "cid": CALLER, "cost": "1", "call_date": "2026-13-40"}, "Invalid Date"),
-        ({"did": DID, "cid": CALLER, "cost": "1", "call_date": "2026-02-30 10:00:00"}, "Invalid Date"),
+        (
+            {"did": DID, "cid": CALLER, "cost": "1", "call_date": "2026-02-30 10:00:00"},
+            "Invalid Date",
+        ),
     ],
 )
 async def test_bad_input_is_a_400_with_the_tables_text(

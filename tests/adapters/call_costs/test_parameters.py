@@ -59,7 +59,9 @@ async def test_the_path_segments_come_last(costs: CostWorld) -> None:
     assert from_path.json()["inserted"]["call_to"] == DID
     assert from_path.json()["inserted"]["call_from"] == CALLER
 
-    overridden = await costs.post(f"{PATH}/{OTHER}/{OTHER}", json={"did": DID, "cid": CALLER, "cost": "1"})
+    overridden = await costs.post(
+        f"{PATH}/{OTHER}/{OTHER}", json={"did": DID, "cid": CALLER, "cost": "1"}
+    )
     assert overridden.json()["inserted"]["call_to"] == DID
     assert overridden.json()["inserted"]["call_from"] == CALLER
 
@@ -148,7 +150,7 @@ async def test_costs_with_up_to_four_decimals_are_exact(
 
 
 async def test_a_json_number_cost_keeps_the_digits_it_was_sent_with(costs: CostWorld) -> None:
-    raw = '{"did": "%s", "cid": "%s", "cost": 12.50, "notes": 7}' % (DID, CALLER)
+    raw = f'{{"did": "{DID}", "cid": "{CALLER}", "cost": 12.50, "notes": 7}}'
     answer = await costs.client.post(
         PATH, content=raw, headers={**costs.auth(), "content-type": "application/json"}
     )
@@ -158,7 +160,7 @@ async def test_a_json_number_cost_keeps_the_digits_it_was_sent_with(costs: CostW
 
 
 async def test_a_cost_whose_float_would_round_is_stored_exactly(costs: CostWorld) -> None:
-    raw = '{"did": "%s", "cid": "%s", "cost": 0.1001}' % (DID, CALLER)
+    raw = f'{{"did": "{DID}", "cid": "{CALLER}", "cost": 0.1001}}'
     await costs.client.post(
         PATH, content=raw, headers={**costs.auth(), "content-type": "application/json"}
     )

@@ -39,7 +39,12 @@ def test_numbers(raw: str, region: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
-    [(None, Reason.MISSING), ("", Reason.MISSING), ("n/a", Reason.MISSING), ("555", Reason.INVALID)],
+    [
+        (None, Reason.MISSING),
+        ("", Reason.MISSING),
+        ("n/a", Reason.MISSING),
+        ("555", Reason.INVALID),
+    ],
 )
 def test_bad_numbers(raw: str | None, reason: Reason) -> None:
     with pytest.raises(BadCostInput) as caught:
