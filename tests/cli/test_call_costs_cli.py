@@ -15,7 +15,7 @@ from leadline.db.engine import Database
 from tests.cli.test_cli import _leadline
 
 PATH = "/api/ingress/calls/inbound/billable"
-CLI_SECRET = "cli-secret"  # noqa: S105 - what tests/cli/test_cli.py gives every command
+CLI_SECRET = "cli-secret"
 
 
 async def _post(
