@@ -165,7 +165,7 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--calls", type=int, default=5000)
-    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from leadline.core import clock
 from leadline.core.activities.service import CALL_INBOUND, CALL_OUTBOUND
@@ -29,6 +30,9 @@ from leadline.db.types import Money
 REPEAT_WINDOW = timedelta(hours=24)
 METHOD_INGRESS = "ingress"
 _CALL_TYPES = (CALL_INBOUND, CALL_OUTBOUND)
+#: Written as the partial index ``uq_call_costs_current`` writes it, so SQLite's planner
+#: can use that index (it cannot prove ``is_current = 1`` implies ``is_current``).
+_IS_CURRENT: ColumnElement[bool] = literal_column("call_costs.is_current")
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ async def lead_cost(session: AsyncSession, lead_id: int) -> Decimal:
     total = await session.scalar(
         select(func.coalesce(func.sum(CallCost.cost), 0, type_=Money()))
         .join(Activity, Activity.id == CallCost.activity_id)
-        .where(Activity.lead_id == lead_id, CallCost.is_current.is_(True))
+        .where(Activity.lead_id == lead_id, _IS_CURRENT)
     )
     return total if total is not None else Decimal("0.0000")
 
@@ -133,7 +137,7 @@ async def record(session: AsyncSession, post: CostPost) -> Recorded:
         # A later post for the same call corrects it: the previous row stops being current.
         await session.execute(
             update(CallCost)
-            .where(CallCost.activity_id == call.id, CallCost.is_current.is_(True))
+            .where(CallCost.activity_id == call.id, _IS_CURRENT)
             .values(is_current=False)
             .execution_options(synchronize_session=False)
         )
