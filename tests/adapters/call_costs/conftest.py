@@ -39,11 +39,10 @@ class CostWorld:
     def account_id(self) -> int:
         return self.world.account.id
 
-    def auth(self) -> dict[str, str]:
-        return {
-            "tld-api-id": self.credential.credential.public_id,
-            "tld-api-key": self.credential.secret,
-        }
+    def auth(self, issued: IssuedCredential | None = None) -> dict[str, str]:
+        """The header form of a credential's API ID and key (this world's by default)."""
+        issued = issued or self.credential
+        return {"tld-api-id": issued.credential.public_id, "tld-api-key": issued.secret}
 
     async def post(
         self,

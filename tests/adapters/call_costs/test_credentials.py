@@ -54,7 +54,7 @@ async def _post_with(costs: CostWorld, path: str = PATH, **options: object) -> i
     issued = await make_token(
         costs.db, costs.keyring, costs.account_id, Scope.CALL_COSTS, **options
     )
-    headers = {"tld-api-id": issued.credential.public_id, "tld-api-key": issued.secret}
+    headers = costs.auth(issued)
     answer = await costs.post(path, json=BODY, headers=headers, auth=False)
     if answer.status_code != 200:
         assert answer.json()["error"] in {"IP Not Allowed", "Endpoint Not Allowed"}
@@ -79,7 +79,7 @@ async def test_ip_protection_answers_its_text(costs: CostWorld) -> None:
     issued = await make_token(
         costs.db, costs.keyring, costs.account_id, Scope.CALL_COSTS, allowed_ips=["10.0.0.0/8"]
     )
-    headers = {"tld-api-id": issued.credential.public_id, "tld-api-key": issued.secret}
+    headers = costs.auth(issued)
     answer = await costs.post(json=BODY, headers=headers, auth=False)
     assert (answer.status_code, answer.json()) == (403, {"error": "IP Not Allowed"})
 
@@ -113,7 +113,7 @@ async def test_endpoint_protection_answers_its_text(costs: CostWorld) -> None:
         Scope.CALL_COSTS,
         allowed_endpoints=["/api/other*"],
     )
-    headers = {"tld-api-id": issued.credential.public_id, "tld-api-key": issued.secret}
+    headers = costs.auth(issued)
     answer = await costs.post(json=BODY, headers=headers, auth=False)
     assert (answer.status_code, answer.json()) == (403, {"error": "Endpoint Not Allowed"})
 
@@ -122,10 +122,6 @@ async def test_a_forwarded_address_counts_only_from_a_trusted_proxy(costs: CostW
     issued = await make_token(
         costs.db, costs.keyring, costs.account_id, Scope.CALL_COSTS, allowed_ips=["192.0.2.1"]
     )
-    headers = {
-        "tld-api-id": issued.credential.public_id,
-        "tld-api-key": issued.secret,
-        "x-forwarded-for": "192.0.2.1",
-    }
+    headers = {**costs.auth(issued), "x-forwarded-for": "192.0.2.1"}
     answer = await costs.post(json=BODY, headers=headers, auth=False)
     assert answer.json() == {"error": "IP Not Allowed"}

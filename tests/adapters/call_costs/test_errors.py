@@ -99,7 +99,7 @@ async def test_a_revoked_key(costs: CostWorld) -> None:
 async def test_a_key_of_another_scope(costs: CostWorld) -> None:
     other = await make_token(costs.db, costs.keyring, costs.account_id, Scope.PLATFORM)
     answer = await costs.post(
-        headers={"tld-api-id": other.credential.public_id, "tld-api-key": other.secret},
+        headers=costs.auth(other),
         auth=False,
         json={"cost": "1"},
     )
@@ -137,7 +137,7 @@ async def test_over_the_credentials_rate_limit(costs: CostWorld) -> None:
         rate_limit_per_second=1,
         rate_limit_burst=1,
     )
-    headers = {"tld-api-id": limited.credential.public_id, "tld-api-key": limited.secret}
+    headers = costs.auth(limited)
     body = {"did": DID, "cid": CALLER, "cost": "1"}
     first = await costs.post(json=body, headers=headers, auth=False)
     second = await costs.post(json=body, headers=headers, auth=False)

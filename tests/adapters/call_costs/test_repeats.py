@@ -47,7 +47,7 @@ async def test_another_credential_is_not_a_repeat(costs: CostWorld) -> None:
     await costs.post(json=BODY)
     await costs.post(
         json=BODY,
-        headers={"tld-api-id": other.credential.public_id, "tld-api-key": other.secret},
+        headers=costs.auth(other),
         auth=False,
     )
     assert len(await costs.cost_rows()) == 2
