@@ -34,6 +34,9 @@ def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
     from leadline.adapters.portal.routes import mount as mount_portal
 
     mount_portal(app, shapes)
+    from leadline.adapters.call_costs.routes import mount as mount_call_costs
+
+    mount_call_costs(app, shapes)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -12,6 +12,7 @@ import typer
 from leadline.cli.admin import accounts_app, campaigns_app, keys_app, users_app
 from leadline.cli.common import console, keyring, print_json, run, settings, transaction
 from leadline.cli.portal import agencies_app, hooks_app, listings_app
+from leadline.cli.costs import costs_app
 
 app = typer.Typer(
     name="leadline",
@@ -28,6 +29,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(hooks_app, name="hooks")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(listings_app, name="listings")
+app.add_typer(costs_app, name="costs")
 
 
 @db_app.command("upgrade")

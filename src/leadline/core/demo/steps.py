@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from leadline.core.demo import base, portal
+from leadline.core.demo import base, call_costs
 from leadline.core.demo.builder import DemoStep
 
 STEPS: list[DemoStep] = [
@@ -10,4 +11,5 @@ STEPS: list[DemoStep] = [
     base.campaigns_and_leads,
     base.credentials,
     portal.portal,
+    call_costs.billable_call,
 ]
