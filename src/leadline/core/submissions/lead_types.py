@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from leadline.core.campaigns import service as campaigns
 from leadline.core.errors import Conflict, NotFound, ValidationFailed
-from leadline.db.models import LeadList, LeadSubtypeList, LeadType
+from leadline.db.models import Campaign, LeadList, LeadSubtypeList, LeadType
 
 MAX_CODE_LENGTH = 100
 MAX_SUBTYPE_LENGTH = 100
@@ -165,24 +166,43 @@ async def subtype_lists(session: AsyncSession, lead_type_id: int) -> dict[str, i
 @dataclass(frozen=True)
 class Route:
     lead_type: LeadType
+    campaign: Campaign
     lead_list: LeadList
 
 
-async def route(session: AsyncSession, lead_type: LeadType, subtype: str | None) -> Route:
-    """The list a lead of this type (and subtype) goes to: the subtype's list, else the
-    type's list, else the campaign's default list."""
-    list_id: int | None = None
-    if subtype:
-        list_id = await session.scalar(
-            select(LeadSubtypeList.list_id).where(
-                LeadSubtypeList.lead_type_id == lead_type.id,
-                LeadSubtypeList.subtype == subtype.strip(),
+async def resolve(
+    session: AsyncSession, account_id: int, code: str, subtype: str | None
+) -> Route | None:
+    """The type with this code and where a lead of it (and of ``subtype``) goes: the
+    subtype's list, else the type's list, else the campaign's default list. None when the
+    account has no such type. One query: it is on the path of every submission."""
+    mapping = aliased(LeadSubtypeList)
+    chosen = func.coalesce(mapping.list_id, LeadType.list_id)
+    row = (
+        await session.execute(
+            select(LeadType, Campaign, LeadList)
+            .join(Campaign, Campaign.id == LeadType.campaign_id)
+            .outerjoin(
+                mapping,
+                and_(mapping.lead_type_id == LeadType.id, mapping.subtype == (subtype or "")),
             )
+            .outerjoin(
+                LeadList,
+                or_(
+                    LeadList.id == chosen,
+                    and_(
+                        chosen.is_(None),
+                        LeadList.campaign_id == Campaign.id,
+                        LeadList.is_default.is_(True),
+                    ),
+                ),
+            )
+            .where(LeadType.account_id == account_id, LeadType.code == code.strip())
         )
-    list_id = list_id or lead_type.list_id
-    if list_id is not None:
-        lead_list = await session.get(LeadList, list_id)
-        if lead_list is not None:
-            return Route(lead_type, lead_list)
-    campaign = await campaigns.get_campaign(session, lead_type.account_id, lead_type.campaign_id)
-    return Route(lead_type, await campaigns.default_list(session, campaign))
+    ).first()
+    if row is None:
+        return None
+    lead_type, campaign, lead_list = row
+    if lead_list is None:  # a campaign without a default list yet: make it
+        lead_list = await campaigns.default_list(session, campaign)
+    return Route(lead_type, campaign, lead_list)

@@ -163,15 +163,17 @@ async def add_lead(
 async def _decide(
     session: AsyncSession, submission: LeadSubmission, account_id: int, now: datetime
 ) -> AddResult:
-    lead_type = await lead_types.find_type(session, account_id, submission.type_code)
-    if lead_type is None:
+    destination = await lead_types.resolve(
+        session, account_id, submission.type_code, submission.subtype
+    )
+    if destination is None:
         return AddResult(AddOutcome.UNKNOWN_TYPE)
+    lead_type = destination.lead_type
     if await dnc.is_listed(session, account_id, submission.mobile):
         return AddResult(AddOutcome.DNC)
     earlier = await _earlier_lead(session, lead_type, submission.mobile, now)
     if earlier is not None:
         return earlier
-    destination = await lead_types.route(session, lead_type, submission.subtype)
     full_name = f"{submission.first_name} {submission.surname}"[:_NAME_LENGTH]
     contact, _created = await contacts.find_or_create_contact(
         session,
