@@ -8,11 +8,12 @@ supplier sent is lost and operators can route what was not processed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
@@ -84,14 +85,56 @@ async def type_exists(session: AsyncSession, account_id: int, code: str) -> bool
     return await lead_types.find_type(session, account_id, code) is not None
 
 
-def _leads_of_number(account_id: int, number: str) -> object:
-    """Leads whose contact has this number: the person behind the mobile."""
+def _leads_of_number() -> ColumnElement[bool]:
+    """Leads whose contact has the number ``:number``: the person behind the mobile."""
     return Lead.contact_id.in_(
         select(Phone.contact_id).where(
-            Phone.account_id == account_id,
-            Phone.number == number,
+            Phone.account_id == bindparam("account_id"),
+            Phone.number == bindparam("number"),
             Phone.contact_id.is_not(None),
         )
+    )
+
+
+@functools.cache
+def _earlier_statement() -> Select[int, int, datetime | None]:
+    """Open leads of the type or its campaign, and leads of the type completed (not
+    cancelled) since ``:cutoff``, for the person behind ``:number``. Built once."""
+    return (
+        select(Lead.id, Lead.contact_id, Lead.completed_at)
+        .where(
+            Lead.account_id == bindparam("account_id"),
+            _leads_of_number(),
+            or_(
+                and_(
+                    Lead.completed_at.is_(None),
+                    or_(
+                        Lead.lead_type_id == bindparam("type_id"),
+                        Lead.campaign_id == bindparam("campaign_id"),
+                    ),
+                ),
+                and_(
+                    Lead.lead_type_id == bindparam("type_id"),
+                    Lead.completed_at >= bindparam("cutoff", type_=Lead.completed_at.type),
+                    Lead.status_code != int(LeadStatus.CANCELLED),
+                ),
+            ),
+        )
+        .order_by(Lead.id.desc())
+    )
+
+
+@functools.cache
+def _newest_lead_statement() -> Select[int]:
+    return (
+        select(Lead.id)
+        .where(
+            Lead.account_id == bindparam("account_id"),
+            Lead.lead_type_id == bindparam("type_id"),
+            _leads_of_number(),
+        )
+        .order_by(Lead.id.desc())
+        .limit(1)
     )
 
 
@@ -101,31 +144,21 @@ async def _earlier_lead(
     """A scheduled call or a recent completion that makes this submission a repeat.
 
     One read for both rules. It is an early answer, not the guard: the database's
-    one-open-lead index decides races (see :func:`add_lead`).
+    one-open-lead index decides races (see :func:`add_lead`). A window of 0 days is off:
+    its cutoff lies in the future, so no completion matches.
     """
-    open_here = and_(
-        Lead.completed_at.is_(None),
-        or_(Lead.lead_type_id == lead_type.id, Lead.campaign_id == lead_type.campaign_id),
-    )
-    conditions = [open_here]
-    if lead_type.duplicate_window_days > 0:
-        cutoff = now - timedelta(days=lead_type.duplicate_window_days)
-        conditions.append(
-            and_(
-                Lead.lead_type_id == lead_type.id,
-                Lead.completed_at >= cutoff,
-                Lead.status_code != int(LeadStatus.CANCELLED),
-            )
-        )
+    window = lead_type.duplicate_window_days
+    cutoff = now - timedelta(days=window) if window > 0 else now + timedelta(days=1)
     rows = (
         await session.execute(
-            select(Lead.id, Lead.contact_id, Lead.completed_at)
-            .where(
-                Lead.account_id == lead_type.account_id,
-                _leads_of_number(lead_type.account_id, number),  # type: ignore[arg-type]
-                or_(*conditions),
-            )
-            .order_by(Lead.id.desc())
+            _earlier_statement(),
+            {
+                "account_id": lead_type.account_id,
+                "number": number,
+                "type_id": lead_type.id,
+                "campaign_id": lead_type.campaign_id,
+                "cutoff": cutoff,
+            },
         )
     ).all()
     for lead_id, contact_id, completed_at in rows:
@@ -230,14 +263,8 @@ async def _cancel(
     if lead_type is None:
         return CancelOutcome.UNKNOWN_TYPE, None
     lead_id = await session.scalar(
-        select(Lead.id)
-        .where(
-            Lead.account_id == account_id,
-            Lead.lead_type_id == lead_type.id,
-            _leads_of_number(account_id, mobile),  # type: ignore[arg-type]
-        )
-        .order_by(Lead.id.desc())
-        .limit(1)
+        _newest_lead_statement(),
+        {"account_id": account_id, "type_id": lead_type.id, "number": mobile},
     )
     if lead_id is None:
         return CancelOutcome.NOT_FOUND, None
