@@ -132,7 +132,7 @@ def _start(name: str, url: str, port: int, workers: int) -> subprocess.Popen[byt
 
 async def _wait_up(base: str) -> None:
     async with httpx.AsyncClient(base_url=base) as http:
-        for _ in range(200):
+        for _ in range(1200):  # a loaded machine starts two workers slowly
             try:
                 await http.post("/lead/add", json={})
                 return
