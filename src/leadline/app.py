@@ -37,6 +37,9 @@ def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
     from leadline.adapters.call_costs.routes import mount as mount_call_costs
 
     mount_call_costs(app, shapes)
+    from leadline.adapters.dialler_api.routes import mount as mount_dialler_api
+
+    mount_dialler_api(app, shapes)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -13,6 +13,7 @@ from leadline.cli.admin import accounts_app, campaigns_app, keys_app, users_app
 from leadline.cli.common import console, keyring, print_json, run, settings, transaction
 from leadline.cli.portal import agencies_app, hooks_app, listings_app
 from leadline.cli.costs import costs_app
+from leadline.cli.lead_types import lead_types_app
 
 app = typer.Typer(
     name="leadline",
@@ -30,6 +31,7 @@ app.add_typer(hooks_app, name="hooks")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(listings_app, name="listings")
 app.add_typer(costs_app, name="costs")
+app.add_typer(lead_types_app, name="lead-types")
 
 
 @db_app.command("upgrade")

@@ -64,9 +64,21 @@ async def find_or_create_contact(
     )
     session.add(contact)
     await session.flush()
-    await add_phone(session, contact, number)
-    if email:
-        await add_email(session, contact, email)
+    # A contact made just now has no phone or e-mail yet: add them without looking first.
+    session.add(
+        Phone(account_id=account_id, contact_id=contact.id, number=number, tail=tail(number))
+    )
+    address = (email or "").strip()
+    if address:
+        session.add(
+            ContactEmail(
+                account_id=account_id,
+                contact_id=contact.id,
+                address=address,
+                address_lower=address.lower(),
+            )
+        )
+    await session.flush()
     return contact, True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from leadline.core.demo import base, portal
 from leadline.core.demo import base, call_costs
+from leadline.core.demo import base, dialler_api
 from leadline.core.demo.builder import DemoStep
 
 STEPS: list[DemoStep] = [
@@ -12,4 +13,5 @@ STEPS: list[DemoStep] = [
     base.credentials,
     portal.portal,
     call_costs.billable_call,
+    dialler_api.lead_types_step,
 ]

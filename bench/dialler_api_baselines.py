@@ -1,0 +1,274 @@
+"""The two baselines ``bench_dialler_api.py`` compares ``/lead/add`` with.
+
+``statements``: a minimal FastAPI endpoint that validates the same body and runs, with the
+same driver (asyncpg) and no ORM, the same SQL statements in the same transaction as
+Leadline's ``/lead/add`` does for a new lead: what our layers (middleware, ORM, services)
+cost on top of the work itself.
+
+``floor``: an endpoint that reads the JSON and inserts one row: the least any submission
+that is kept can cost.
+
+Served by uvicorn as a factory: ``BENCH_MODE`` (statements|floor), ``BENCH_DATABASE_URL``
+(plain ``postgresql://``), ``BENCH_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import phonenumbers
+from fastapi import FastAPI, Request
+from starlette.responses import JSONResponse, Response
+
+_EMAIL = re.compile(
+    r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$"
+)
+
+CREDENTIAL = (
+    "SELECT account_id, user_id, public_id, secret_hash, name, scopes, allowed_ips, "
+    "allowed_endpoints, rate_limit_per_second, rate_limit_burst, revoked_at, last_used_at, "
+    "id, created_at, updated_at FROM api_credentials WHERE public_id = $1"
+)
+ACCOUNT = (
+    "SELECT name, timezone, phone_region, language, call_cost_ingress, call_log, active, id, "
+    "created_at, updated_at FROM accounts WHERE id = $1"
+)
+ROUTE = (
+    "SELECT lead_types.account_id, lead_types.code, lead_types.campaign_id AS type_campaign, "
+    "lead_types.list_id, "
+    "lead_types.duplicate_window_days, lead_types.id AS type_id, lead_types.created_at, "
+    "lead_types.updated_at, campaigns.account_id, campaigns.name, campaigns.campaign_type, "
+    "campaigns.timezone, campaigns.dialling_mode, campaigns.calling_hours, "
+    "campaigns.max_attempts, campaigns.retry_delays, campaigns.max_abandon_rate, "
+    "campaigns.abandon_message, campaigns.caller_id, campaigns.is_active, "
+    "campaigns.is_default_inbound, campaigns.dialler_options, campaigns.id, "
+    "campaigns.created_at, campaigns.updated_at, lead_lists.account_id, "
+    "lead_lists.campaign_id, lead_lists.name, lead_lists.weight, lead_lists.in_dialler, "
+    "lead_lists.is_default, lead_lists.id AS list_id_chosen, lead_lists.created_at, "
+    "lead_lists.updated_at FROM lead_types JOIN campaigns ON campaigns.id = "
+    "lead_types.campaign_id LEFT OUTER JOIN lead_subtype_lists AS m ON m.lead_type_id = "
+    "lead_types.id AND m.subtype = $1 LEFT OUTER JOIN lead_lists ON lead_lists.id = "
+    "coalesce(m.list_id, lead_types.list_id) OR (coalesce(m.list_id, lead_types.list_id) IS "
+    "NULL AND lead_lists.campaign_id = campaigns.id AND lead_lists.is_default IS true) "
+    "WHERE lead_types.account_id = $2 AND lead_types.code = $3"
+)
+DNC = "SELECT id FROM dnc_entries WHERE account_id = $1 AND number = $2"
+EARLIER = (
+    "SELECT id, contact_id, completed_at FROM leads WHERE account_id = $1 AND contact_id IN "
+    "(SELECT contact_id FROM phones WHERE account_id = $2 AND number = $3 "
+    "AND contact_id IS NOT NULL) AND ((completed_at IS NULL AND (lead_type_id = $4 OR "
+    "campaign_id = $5)) OR (lead_type_id = $6 AND completed_at >= $7 AND status_code != $8)) "
+    "ORDER BY id DESC"
+)
+LOCK = "SELECT pg_advisory_xact_lock($1)"
+CONTACTS = (
+    "SELECT contacts.account_id, contacts.name, contacts.first_name, contacts.last_name, "
+    "contacts.company_id, contacts.company_name, contacts.source, contacts.notes, "
+    "contacts.created_by_user_id, contacts.last_activity_at, contacts.id, contacts.created_at, "
+    "contacts.updated_at FROM contacts JOIN phones ON phones.contact_id = contacts.id "
+    "WHERE phones.account_id = $1 AND phones.number = $2 ORDER BY contacts.id"
+)
+INSERT_CONTACT = (
+    "INSERT INTO contacts (account_id, name, first_name, last_name, company_id, company_name, "
+    "source, notes, created_by_user_id, last_activity_at, created_at, updated_at) VALUES "
+    "($1, $2, $3, $4, NULL, NULL, $5, NULL, NULL, NULL, $6, $6) RETURNING id"
+)
+INSERT_PHONE = (
+    "INSERT INTO phones (account_id, contact_id, company_id, number, tail, verified, label) "
+    "VALUES ($1, $2, NULL, $3, $4, true, NULL) RETURNING id"
+)
+INSERT_EMAIL = (
+    "INSERT INTO contact_emails (account_id, contact_id, address, address_lower) "
+    "VALUES ($1, $2, $3, $4) RETURNING id"
+)
+INSERT_LEAD = (
+    "INSERT INTO leads (account_id, campaign_id, list_id, contact_id, customer_key, timezone, "
+    "data, status_code, assigned_agent_id, next_attempt_at, dialable_at, priority, attempts, "
+    "last_attempt_at, last_dial_status_id, last_wrap_code, next_phone_index, completed_at, "
+    "cost, source, lead_type_id, subtype, locked_by, locked_until, reserved_for_agent_id, "
+    "created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, NULL, $5, 1, NULL, $6, $6, 0, 0, "
+    "NULL, NULL, NULL, 1, NULL, 0, $7, $8, $9, NULL, NULL, NULL, $10, $10) RETURNING id"
+)
+INSERT_LEAD_PHONE = (
+    "INSERT INTO lead_phones (account_id, lead_id, phone_index, number, tail, attempts, "
+    "last_dial_status_id) VALUES ($1, $2, $3, $4, $5, 0, NULL) RETURNING id"
+)
+INSERT_EVENT = (
+    "INSERT INTO inbox_events (account_id, source, kind, partner_id, partner, payload, "
+    "received_at, source_ip, hook_id, credential_id, accepted, status, response_status, "
+    "response_body, lead_id, contact_id, phone, email_lower, handled_at, handled_by_user_id, "
+    "id) VALUES ($1, 'dialler-api', 'lead.add', NULL, NULL, $2, $3, $4, NULL, $5, $6, $7, "
+    "NULL, NULL, $8, $9, $10, $11, NULL, NULL, DEFAULT) RETURNING id"
+)
+
+
+def _lock_id(*parts: object) -> int:
+    digest = hashlib.sha256("\0".join(str(part) for part in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _bad(errors: dict[str, str]) -> Response:
+    return JSONResponse({name: {"0": text} for name, text in errors.items()}, status_code=400)
+
+
+def _phone(value: object, region: str) -> str | None:
+    try:
+        number = phonenumbers.parse(str(value), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _validate(body: dict[str, Any], region: str) -> dict[str, Any] | Response:
+    errors: dict[str, str] = {}
+    for name, label in (("first_name", "First Name"), ("surname", "Surname"), ("type", "Type")):
+        if not isinstance(body.get(name), str) or not body[name].strip():
+            errors[name] = f"{label} cannot be blank."
+    email = body.get("email")
+    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        errors["email"] = "Email is not a valid email address."
+    mobile = _phone(body.get("mobile"), region) if body.get("mobile") else None
+    if mobile is None:
+        errors["mobile"] = "Mobile is not a valid phone number."
+    data: Any = body.get("data") or {}
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            data = None
+    if not isinstance(data, dict):
+        errors["data"] = "Empty or invalid content of `data` field"
+    delays = body.get("delays") or 0
+    if isinstance(delays, str) and delays.isdigit():
+        delays = int(delays)
+    if not isinstance(delays, int) or not 0 <= delays <= 31_536_000:
+        errors["delays"] = "Delays must be an integer."
+    if errors:
+        return _bad(errors)
+    return {**body, "mobile": mobile, "data": data, "delays": delays}
+
+
+def create() -> FastAPI:
+    mode = os.environ.get("BENCH_MODE", "statements")
+    url = os.environ["BENCH_DATABASE_URL"]
+    key = os.environ["BENCH_SECRET_KEY"].encode()
+    pools: dict[str, asyncpg.Pool] = {}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        pools["main"] = await asyncpg.create_pool(url, min_size=2, max_size=20)
+        yield
+        await pools["main"].close()
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/lead/add")
+    async def add(request: Request) -> Response:
+        raw = await request.body()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return _bad({"request": "Request body must be a JSON object."})
+        if not isinstance(body, dict):
+            return _bad({"request": "Request body must be a JSON object."})
+        pool = pools["main"]
+        if mode == "floor":
+            async with pool.acquire() as connection:
+                await connection.execute(
+                    "INSERT INTO inbox_events (account_id, source, kind, payload, received_at, "
+                    "accepted, status) VALUES (1, 'dialler-api', 'lead.add', $1, $2, true, "
+                    "'processed')",
+                    raw.decode(),
+                    datetime.now(UTC),
+                )
+            return JSONResponse({"saved": True, "processed": True})
+        public_id, _, secret = request.query_params.get("key", "").partition(".")
+        async with pool.acquire() as connection, connection.transaction():
+            credential = await connection.fetchrow(CREDENTIAL, public_id)
+            expected = hmac.new(key, b"secret\0" + secret.encode(), hashlib.sha256).hexdigest()
+            if credential is None or not hmac.compare_digest(expected, credential["secret_hash"]):
+                return JSONResponse({"key": {"0": "Invalid API key."}}, status_code=401)
+            account = await connection.fetchrow(ACCOUNT, credential["account_id"])
+            checked = _validate(body, account["phone_region"])
+            if isinstance(checked, Response):
+                return checked
+            now = datetime.now(UTC)
+            account_id = account["id"]
+            mobile = checked["mobile"]
+            route = await connection.fetchrow(
+                ROUTE, checked.get("subtype") or "", account_id, checked["type"]
+            )
+            await connection.fetchrow(DNC, account_id, mobile)
+            await connection.fetch(
+                EARLIER,
+                account_id,
+                account_id,
+                mobile,
+                route["type_id"],
+                route["type_campaign"],
+                route["type_id"],
+                now - timedelta(days=route["duplicate_window_days"]),
+                9,
+            )
+            await connection.execute(LOCK, _lock_id("contact-phone", account_id, mobile))
+            await connection.fetch(CONTACTS, account_id, mobile)
+            name = f"{checked['first_name']} {checked['surname']}"
+            contact_id = await connection.fetchval(
+                INSERT_CONTACT,
+                account_id,
+                name,
+                checked["first_name"],
+                checked["surname"],
+                "dialler-api",
+                now,
+            )
+            email = checked["email"].strip()
+            await connection.fetchval(INSERT_EMAIL, account_id, contact_id, email, email.lower())
+            await connection.fetchval(INSERT_PHONE, account_id, contact_id, mobile, mobile[-9:])
+            due = now + timedelta(seconds=checked["delays"])
+            async with connection.transaction():
+                lead_id = await connection.fetchval(
+                    INSERT_LEAD,
+                    account_id,
+                    route["type_campaign"],
+                    route["list_id_chosen"],
+                    contact_id,
+                    json.dumps(checked["data"]),
+                    due,
+                    "dialler-api",
+                    route["type_id"],
+                    checked.get("subtype"),
+                    now,
+                )
+                await connection.fetchval(
+                    INSERT_LEAD_PHONE, account_id, lead_id, 1, mobile, mobile[-9:]
+                )
+            await connection.fetchval(
+                INSERT_EVENT,
+                account_id,
+                raw.decode(),
+                now,
+                request.client.host if request.client else None,
+                credential["id"],
+                True,
+                "processed",
+                lead_id,
+                contact_id,
+                mobile,
+                email.lower(),
+            )
+        return JSONResponse({"saved": True, "processed": True})
+
+    return app

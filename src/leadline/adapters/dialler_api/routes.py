@@ -1,0 +1,162 @@
+"""``POST /lead/add`` and ``POST /lead/cancel``: the dialler lead API (seed 001)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import JSONResponse, Response
+
+from leadline.adapters.dialler_api import mapping, wire
+from leadline.core.credentials import service as credentials
+from leadline.core.errors import AuthenticationFailed
+from leadline.core.submissions import service as submissions
+from leadline.core.vocabulary import Scope
+from leadline.db.models import Account, ApiCredential
+from leadline.http.deps import Services, request_ip, services
+from leadline.http.ratelimit import RateLimiter
+from leadline.http.shapes import (
+    PARTNER_BODY_LIMIT,
+    STATUS,
+    InterfaceShape,
+    Problem,
+    ShapeRegistry,
+)
+from leadline.logging import get_logger
+
+log = get_logger("leadline.dialler_api")
+PREFIX = "/lead/"
+
+_PROBLEMS = {
+    Problem.TOO_LARGE: ("request", "Request body too large."),
+    Problem.SERVER_ERROR: (
+        "request",
+        "Internal server error. If you believe your request is valid, please contact us.",
+    ),
+    Problem.UNAVAILABLE: ("request", "Service temporarily unavailable. Please try again."),
+    Problem.RATE_LIMITED: ("key", "Too many requests for this API key."),
+    Problem.BAD_REQUEST: ("request", wire.BODY_MESSAGE),
+}
+
+
+def render(problem: Problem) -> Response:
+    name, message = _PROBLEMS[problem]
+    return JSONResponse(wire.error_map({name: message}), status_code=STATUS[problem])
+
+
+def _invalid(errors: wire.Errors) -> Response:
+    return JSONResponse(errors, status_code=400)
+
+
+def _invalid_key() -> Response:
+    return JSONResponse(wire.error_map({"key": wire.KEY_MESSAGE}), status_code=401)
+
+
+router = APIRouter(tags=["dialler lead API"])
+
+
+async def _authorise(
+    session: AsyncSession, found: Services, request: Request
+) -> tuple[ApiCredential, Account] | Response:
+    """The credential and its account, or the answer that refuses the request."""
+    key = request.query_params.get("key", "")
+    if not key:
+        return _invalid_key()
+    try:
+        credential = await credentials.authenticate_token(
+            session, found.keyring, key, Scope.DIALLER_LEADS
+        )
+    except AuthenticationFailed:
+        return _invalid_key()
+    if not credentials.ip_allowed(credential, request_ip(request)) or not (
+        credentials.endpoint_allowed(credential, request.url.path)
+    ):
+        return JSONResponse(
+            wire.error_map({"key": "This API key may not be used from here."}), status_code=403
+        )
+    wait = found.rate_limiter.check(
+        f"credential:{credential.id}",
+        credential.rate_limit_per_second,
+        credential.rate_limit_burst,
+    )
+    if wait is not None:
+        limited = render(Problem.RATE_LIMITED)
+        limited.headers["Retry-After"] = RateLimiter.retry_after_header(wait)
+        return limited
+    account = await session.get(Account, credential.account_id)
+    if account is None or not account.active:
+        return _invalid_key()
+    await credentials.touch(session, credential)
+    return credential, account
+
+
+def _received(request: Request, credential: ApiCredential, raw: bytes) -> submissions.Received:
+    return submissions.Received(
+        account_id=credential.account_id,
+        payload=raw.decode("utf-8", errors="replace"),
+        credential_id=credential.id,
+        source_ip=request_ip(request),
+    )
+
+
+@router.post("/lead/add", summary="Submit a lead to the dialler")
+async def add_lead(request: Request) -> Response:
+    found = services(request)
+    raw = await request.body()
+    async with found.db.transaction() as session:
+        authorised = await _authorise(session, found, request)
+        if isinstance(authorised, Response):
+            return authorised
+        credential, account = authorised
+        try:
+            body = wire.parse_body(raw)
+        except wire.BadBody:
+            return render(Problem.BAD_REQUEST)
+        parsed = wire.read_add(body, account.phone_region)
+        if not isinstance(parsed, wire.AddRequest):
+            return _invalid(parsed)
+        if parsed.test:
+            # A test stores nothing: it only says whether a real post would be taken.
+            if await submissions.type_exists(session, account.id, parsed.submission.type_code):
+                return JSONResponse({"test": "ok"})
+            return _invalid(wire.error_map({"type": wire.UNKNOWN_TYPE}))
+        result = await submissions.add_lead(
+            session, parsed.submission, _received(request, credential, raw)
+        )
+    # Answered only now, after the commit.
+    return JSONResponse(mapping.add_answer(result.outcome))
+
+
+@router.post("/lead/cancel", summary="Take a lead out of the dialler before it is called")
+async def cancel_lead(request: Request) -> Response:
+    found = services(request)
+    raw = await request.body()
+    try:
+        async with found.db.transaction() as session:
+            authorised = await _authorise(session, found, request)
+            if isinstance(authorised, Response):
+                return authorised
+            credential, account = authorised
+            try:
+                body = wire.parse_body(raw)
+            except wire.BadBody:
+                return render(Problem.BAD_REQUEST)
+            parsed = wire.read_cancel(body, account.phone_region)
+            if not isinstance(parsed, wire.CancelRequest):
+                return _invalid(parsed)
+            outcome, _lead_id = await submissions.cancel_lead(
+                session, parsed.type_code, parsed.mobile, _received(request, credential, raw)
+            )
+    except SQLAlchemyError:
+        log.error("cancel not saved", exc_info=True)
+        return JSONResponse(mapping.save_failed_answer(), status_code=500)
+    return JSONResponse(mapping.cancel_answer(outcome))
+
+
+def mount(app: FastAPI, shapes: ShapeRegistry) -> None:
+    shapes.register(
+        InterfaceShape(
+            name="dialler-api", prefix=PREFIX, body_limit=PARTNER_BODY_LIMIT, render=render
+        )
+    )
+    app.include_router(router)

@@ -1,0 +1,306 @@
+"""The rules of a lead submitted by a supplier: add it (unless the type is unknown, the
+number is on the do-not-call list, the person already has a call scheduled, or was dealt
+with recently), or cancel it before the dialler gets to it.
+
+Every submission that is not a test is kept in the inbox with its outcome, so nothing a
+supplier sent is lost and operators can route what was not processed.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from leadline.core import clock
+from leadline.core.compliance import dnc
+from leadline.core.contacts import service as contacts
+from leadline.core.errors import DuplicateOpenLead
+from leadline.core.leads import service as leads
+from leadline.core.submissions import lead_types
+from leadline.core.vocabulary import LeadStatus
+from leadline.db.models import InboxEvent, Lead, LeadType, Phone
+
+SOURCE = "dialler-api"
+KIND_ADD = "lead.add"
+KIND_CANCEL = "lead.cancel"
+MAX_DELAY_SECONDS = 365 * 24 * 3600
+_NAME_LENGTH = 200
+
+
+class AddOutcome(StrEnum):
+    """What became of an added lead; also the inbox status it is kept under."""
+
+    PROCESSED = "processed"
+    UNKNOWN_TYPE = "unknown_type"
+    DNC = "dnc"
+    DUPLICATE = "duplicate"
+    EXISTING_CONTACT = "existing_contact"
+
+
+class CancelOutcome(StrEnum):
+    CANCELLED = "processed"
+    UNKNOWN_TYPE = "unknown_type"
+    NOT_FOUND = "not_found"
+    ALREADY_PROCESSED = "already_processed"
+
+
+@dataclass(frozen=True)
+class LeadSubmission:
+    """A validated submission: phones in E.164, ``data`` already an object."""
+
+    type_code: str
+    mobile: str
+    email: str
+    first_name: str
+    surname: str
+    subtype: str | None = None
+    other_phone: str | None = None
+    data: dict[str, object] = field(default_factory=dict)
+    delay_seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Received:
+    """Where a submission came from, as the inbox keeps it."""
+
+    account_id: int
+    payload: str
+    credential_id: int | None = None
+    source_ip: str | None = None
+
+
+@dataclass(frozen=True)
+class AddResult:
+    outcome: AddOutcome
+    lead_id: int | None = None
+    contact_id: int | None = None
+
+
+async def type_exists(session: AsyncSession, account_id: int, code: str) -> bool:
+    return await lead_types.find_type(session, account_id, code) is not None
+
+
+def _leads_of_number() -> ColumnElement[bool]:
+    """Leads whose contact has the number ``:number``: the person behind the mobile."""
+    return Lead.contact_id.in_(
+        select(Phone.contact_id).where(
+            Phone.account_id == bindparam("account_id"),
+            Phone.number == bindparam("number"),
+            Phone.contact_id.is_not(None),
+        )
+    )
+
+
+@functools.cache
+def _earlier_statement() -> Select[int, int, datetime | None]:
+    """Open leads of the type or its campaign, and leads of the type completed (not
+    cancelled) since ``:cutoff``, for the person behind ``:number``. Built once."""
+    return (
+        select(Lead.id, Lead.contact_id, Lead.completed_at)
+        .where(
+            Lead.account_id == bindparam("account_id"),
+            _leads_of_number(),
+            or_(
+                and_(
+                    Lead.completed_at.is_(None),
+                    or_(
+                        Lead.lead_type_id == bindparam("type_id"),
+                        Lead.campaign_id == bindparam("campaign_id"),
+                    ),
+                ),
+                and_(
+                    Lead.lead_type_id == bindparam("type_id"),
+                    Lead.completed_at >= bindparam("cutoff", type_=Lead.completed_at.type),
+                    Lead.status_code != int(LeadStatus.CANCELLED),
+                ),
+            ),
+        )
+        .order_by(Lead.id.desc())
+    )
+
+
+@functools.cache
+def _newest_lead_statement() -> Select[int]:
+    return (
+        select(Lead.id)
+        .where(
+            Lead.account_id == bindparam("account_id"),
+            Lead.lead_type_id == bindparam("type_id"),
+            _leads_of_number(),
+        )
+        .order_by(Lead.id.desc())
+        .limit(1)
+    )
+
+
+async def _earlier_lead(
+    session: AsyncSession, lead_type: LeadType, number: str, now: datetime
+) -> AddResult | None:
+    """A scheduled call or a recent completion that makes this submission a repeat.
+
+    One read for both rules. It is an early answer, not the guard: the database's
+    one-open-lead index decides races (see :func:`add_lead`). A window of 0 days is off:
+    its cutoff lies in the future, so no completion matches.
+    """
+    window = lead_type.duplicate_window_days
+    cutoff = now - timedelta(days=window) if window > 0 else now + timedelta(days=1)
+    rows = (
+        await session.execute(
+            _earlier_statement(),
+            {
+                "account_id": lead_type.account_id,
+                "number": number,
+                "type_id": lead_type.id,
+                "campaign_id": lead_type.campaign_id,
+                "cutoff": cutoff,
+            },
+        )
+    ).all()
+    for lead_id, contact_id, completed_at in rows:
+        if completed_at is None:
+            return AddResult(AddOutcome.DUPLICATE, lead_id, contact_id)
+    if rows:
+        lead_id, contact_id, _ = rows[0]
+        return AddResult(AddOutcome.EXISTING_CONTACT, lead_id, contact_id)
+    return None
+
+
+async def add_lead(
+    session: AsyncSession, submission: LeadSubmission, received: Received
+) -> AddResult:
+    """Apply the add rules in the contract's order and keep the submission with its
+    outcome. Two identical submissions racing each other end as one lead and one
+    ``DUPLICATE``: the one-open-lead-per-person-per-campaign index decides."""
+    account_id = received.account_id
+    now = clock.now()
+    result = await _decide(session, submission, account_id, now)
+    await record(
+        session,
+        received,
+        kind=KIND_ADD,
+        status=result.outcome.value,
+        lead_id=result.lead_id,
+        contact_id=result.contact_id,
+        phone=submission.mobile,
+        email=submission.email,
+        at=now,
+    )
+    return result
+
+
+async def _decide(
+    session: AsyncSession, submission: LeadSubmission, account_id: int, now: datetime
+) -> AddResult:
+    destination = await lead_types.resolve(
+        session, account_id, submission.type_code, submission.subtype
+    )
+    if destination is None:
+        return AddResult(AddOutcome.UNKNOWN_TYPE)
+    lead_type = destination.lead_type
+    if await dnc.is_listed(session, account_id, submission.mobile):
+        return AddResult(AddOutcome.DNC)
+    earlier = await _earlier_lead(session, lead_type, submission.mobile, now)
+    if earlier is not None:
+        return earlier
+    full_name = f"{submission.first_name} {submission.surname}"[:_NAME_LENGTH]
+    contact, _created = await contacts.find_or_create_contact(
+        session,
+        account_id=account_id,
+        number=submission.mobile,
+        name=full_name,
+        first_name=submission.first_name,
+        last_name=submission.surname,
+        email=submission.email,
+        source=SOURCE,
+    )
+    phones = [submission.mobile]
+    if submission.other_phone and submission.other_phone != submission.mobile:
+        phones.append(submission.other_phone)
+    try:
+        lead = await leads.create_lead(
+            session,
+            lead_list=destination.lead_list,
+            contact=contact,
+            phones=phones,
+            data=submission.data,
+            next_attempt_at=now + timedelta(seconds=submission.delay_seconds),
+            source=SOURCE,
+            lead_type_id=lead_type.id,
+            subtype=submission.subtype,
+        )
+    except DuplicateOpenLead as duplicate:
+        return AddResult(AddOutcome.DUPLICATE, duplicate.lead_id, contact.id)
+    return AddResult(AddOutcome.PROCESSED, lead.id, contact.id)
+
+
+async def cancel_lead(
+    session: AsyncSession, type_code: str, mobile: str, received: Received
+) -> tuple[CancelOutcome, int | None]:
+    """Cancel the newest lead of this type for this mobile, unless the dialler has it
+    (or had it): the same atomic conditional update the dialler's claim races with."""
+    account_id = received.account_id
+    outcome, lead_id = await _cancel(session, account_id, type_code, mobile)
+    await record(
+        session,
+        received,
+        kind=KIND_CANCEL,
+        status=outcome.value,
+        lead_id=lead_id,
+        phone=mobile,
+    )
+    return outcome, lead_id
+
+
+async def _cancel(
+    session: AsyncSession, account_id: int, type_code: str, mobile: str
+) -> tuple[CancelOutcome, int | None]:
+    lead_type = await lead_types.find_type(session, account_id, type_code)
+    if lead_type is None:
+        return CancelOutcome.UNKNOWN_TYPE, None
+    lead_id = await session.scalar(
+        _newest_lead_statement(),
+        {"account_id": account_id, "type_id": lead_type.id, "number": mobile},
+    )
+    if lead_id is None:
+        return CancelOutcome.NOT_FOUND, None
+    if await leads.cancel_if_untouched(session, lead_id):
+        return CancelOutcome.CANCELLED, lead_id
+    return CancelOutcome.ALREADY_PROCESSED, lead_id
+
+
+async def record(
+    session: AsyncSession,
+    received: Received,
+    *,
+    kind: str,
+    status: str,
+    lead_id: int | None = None,
+    contact_id: int | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    at: datetime | None = None,
+) -> InboxEvent:
+    """Keep a submission in the inbox with what became of it."""
+    event = InboxEvent(
+        account_id=received.account_id,
+        source=SOURCE,
+        kind=kind,
+        payload=received.payload,
+        received_at=at or clock.now(),
+        source_ip=received.source_ip,
+        credential_id=received.credential_id,
+        accepted=status == AddOutcome.PROCESSED.value,
+        status=status,
+        lead_id=lead_id,
+        contact_id=contact_id,
+        phone=phone,
+        email_lower=email.strip().lower()[:254] if email else None,
+    )
+    session.add(event)
+    await session.flush()
+    return event
