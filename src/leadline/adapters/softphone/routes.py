@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
@@ -52,16 +53,30 @@ class Caller:
         return self.user.language or self.account.language
 
 
+def _decode(body: bytes) -> str:
+    # Softphones send Cyrillic both percent-encoded and raw; raw bytes are UTF-8, or
+    # Windows-1251 from older builds.
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1251", errors="replace")
+
+
 async def _params(request: Request) -> dict[str, str]:
     """Query string and form merged (the form wins): the softphone uses either."""
     params = dict(request.query_params)
-    if request.method == "POST":
+    if request.method != "POST":
+        return params
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("multipart/form-data"):
         try:
             form = await request.form()
         except Exception:  # a malformed body is treated as an empty form, not a 500
-            form = None
-        if form is not None:
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            return params
+        params.update({k: v for k, v in form.items() if isinstance(v, str)})
+    else:
+        body = _decode(await request.body())
+        params.update(parse_qsl(body, keep_blank_values=True))
     return params
 
 
