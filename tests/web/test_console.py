@@ -223,7 +223,9 @@ async def test_next_never_leaves_the_site(client: httpx.AsyncClient, world: Worl
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = await sign_in(client, world.admin.login, "admin-pass", next_url=target)
         assert response.headers["location"] == "/search"
-        await client.post("/logout", data={"csrf_token": csrf_of((await client.get("/search")).text)})
+        await client.post(
+            "/logout", data={"csrf_token": csrf_of((await client.get("/search")).text)}
+        )
 
 
 async def test_pages_link_only_local_assets(client: httpx.AsyncClient, world: World) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -100,6 +101,13 @@ def render_problem(problem: Problem) -> Response:
     return HTMLResponse(body, status_code=_STATUS[problem])
 
 
+def _media_file(media_dir: Path, storage_key: str) -> Path | None:
+    """The stored file, when it exists inside the media directory (never outside it)."""
+    root = media_dir.resolve()
+    path = (root / storage_key).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
@@ -168,9 +176,7 @@ def build_router() -> APIRouter:
                     phone=phone,
                 )
         template = "search_results.html" if request.headers.get("hx-request") else "search.html"
-        return _page(
-            request, template, {"viewer": viewer, "phone": phone, "result": result}
-        )
+        return _page(request, template, {"viewer": viewer, "phone": phone, "result": result})
 
     @router.get("/card")
     async def card(request: Request, id: str = "", typecont: str = "contact") -> Response:
@@ -202,9 +208,11 @@ def build_router() -> APIRouter:
             return _not_found(request, viewer)
         async with services(request).db.read_session() as session:
             found = await media_of_account(session, viewer.account.id, int(media_id))
-        root = Path(services(request).settings.resolved_media_dir).resolve()
-        path = (root / found.storage_key).resolve() if found and found.storage_key else None
-        if found is None or path is None or not path.is_relative_to(root) or not path.is_file():
+        path = None
+        if found is not None and found.storage_key:
+            media_dir = services(request).settings.resolved_media_dir
+            path = await run_in_threadpool(_media_file, media_dir, found.storage_key)
+        if found is None or path is None:
             return _not_found(request, viewer)
         return FileResponse(path, media_type=found.content_type)
 

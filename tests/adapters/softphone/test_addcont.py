@@ -18,9 +18,7 @@ from tests.factories import World
 async def test_contact_with_a_valid_number_is_stored_as_e164_verified(
     client: httpx.AsyncClient, db: Database, world: World
 ) -> None:
-    answer = await rest(
-        client, world, typereq="addcont", phone="07911 123456", name="Olivia Smith"
-    )
+    answer = await rest(client, world, typereq="addcont", phone="07911 123456", name="Olivia Smith")
     assert (answer.result, answer.text("typecont")) == ("ok", "contact")
     async with db.read_session() as session:
         contact = await session.get(Contact, int(answer.text("id") or 0))
@@ -60,7 +58,9 @@ async def test_lead_goes_to_the_default_inbound_campaign(
     async with db.read_session() as session:
         lead = await session.get(Lead, int(answer.text("id") or 0))
         inbound = await accounts.default_inbound_campaign(session, world.account.id)
-        phones = list(await session.scalars(select(LeadPhone.number).where(LeadPhone.lead_id == lead.id)))  # type: ignore[union-attr]
+        phones = list(
+            await session.scalars(select(LeadPhone.number).where(LeadPhone.lead_id == lead.id))
+        )  # type: ignore[union-attr]
         contact = await session.get(Contact, lead.contact_id)  # type: ignore[union-attr]
     assert lead is not None and lead.is_open and lead.campaign_id == inbound.id
     assert phones == ["+447911123456"]
@@ -107,9 +107,7 @@ async def test_company_is_created_with_the_phone(
 
 
 @pytest.mark.parametrize("word", ["контакт", "Контакт", "CONTACT"])
-async def test_russian_contact_synonyms(
-    client: httpx.AsyncClient, world: World, word: str
-) -> None:
+async def test_russian_contact_synonyms(client: httpx.AsyncClient, world: World, word: str) -> None:
     answer = await rest(client, world, typereq="addcont", typecont=word, phone="+447911123456")
     assert (answer.result, answer.text("typecont")) == ("ok", "contact")
 
@@ -139,9 +137,7 @@ async def test_unverified_caller_id_is_kept_as_digits_and_found(
     assert (await rest(client, world, typereq="find", phone="01234")).total == 1
 
 
-async def test_post_multipart_is_accepted(
-    client: httpx.AsyncClient, world: World
-) -> None:
+async def test_post_multipart_is_accepted(client: httpx.AsyncClient, world: World) -> None:
     response = await client.post(
         "/rest",
         files={"name": (None, "Мария <&>")},

@@ -59,7 +59,9 @@ async def test_russian_typecont_names_the_lead_id_space(
     client: httpx.AsyncClient, db: Database, world: World
 ) -> None:
     _, lead_id, _ = await _person(db, world)
-    answer = await rest(client, world, typereq="addevent", id=str(lead_id), typecont="Лид", subj="x")
+    answer = await rest(
+        client, world, typereq="addevent", id=str(lead_id), typecont="Лид", subj="x"
+    )
     assert answer.result == "ok"
 
 

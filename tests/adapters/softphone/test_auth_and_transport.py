@@ -97,9 +97,7 @@ async def test_a_key_limited_to_other_ips_is_refused(
     client: httpx.AsyncClient, db: Database, keyring: Keyring, world: World
 ) -> None:
     secret = await _key(db, keyring, world, allowed_ips=["198.51.100.0/24"])
-    answer = await rest(
-        client, typereq="find", phone="1", login=world.agent.login, password=secret
-    )
+    answer = await rest(client, typereq="find", phone="1", login=world.agent.login, password=secret)
     assert (answer.result, answer.description) == BAD
 
 
@@ -107,7 +105,9 @@ async def test_five_failures_lock_the_login_and_ip_out(
     client: httpx.AsyncClient, app: FastAPI, world: World
 ) -> None:
     for _ in range(5):
-        answer = await rest(client, typereq="find", phone="1", login=world.agent.login, password="x")
+        answer = await rest(
+            client, typereq="find", phone="1", login=world.agent.login, password="x"
+        )
         assert answer.description == BAD[1]
     locked = await rest(client, world, typereq="find", phone="1")
     assert (locked.result, locked.description) == BAD

@@ -61,9 +61,7 @@ async def test_a_different_tenth_digit_is_not_the_same_number(
     assert answer.items == []
 
 
-async def test_no_match_answers_total_zero_only(
-    client: httpx.AsyncClient, world: World
-) -> None:
+async def test_no_match_answers_total_zero_only(client: httpx.AsyncClient, world: World) -> None:
     answer = await rest(client, world, typereq="find", phone="+393451234567")
     assert [child.tag for child in answer.root] == ["total"]
     assert answer.total == 0

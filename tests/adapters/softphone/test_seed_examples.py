@@ -95,9 +95,7 @@ async def test_addevent_post_adds_an_event_created_by_the_user(
     assert creator is not None and creator.login == "12345"
 
 
-async def test_the_seeds_error_examples(
-    client: httpx.AsyncClient, demo: dict[str, object]
-) -> None:
+async def test_the_seeds_error_examples(client: httpx.AsyncClient, demo: dict[str, object]) -> None:
     wrong = parse(await client.get(FIND.replace("999999", "999998")))
     assert (wrong.result, wrong.description) == ("error", "Неправильный логин или пароль")
     no_phone = parse(

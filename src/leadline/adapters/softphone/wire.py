@@ -120,4 +120,3 @@ def found(items: Iterable[Mapping[str, object]], total: int) -> Response:
             _child(element, tag, item[tag])
     _child(root, "total", total)
     return _xml(root)
-

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,7 +118,7 @@ async def add_event(
     """A ``crm.event`` on the record's timeline, created by ``user``. Raises
     :class:`NotFound` when the account has no such record."""
     account_id = user.account_id
-    fields: dict[str, int | None] = {}
+    fields: dict[str, Any] = {}
     if kind is RecordKind.CONTACT:
         fields["contact_id"] = (await contacts.get_contact(session, account_id, record_id)).id
     elif kind is RecordKind.COMPANY:
@@ -136,4 +137,3 @@ async def add_event(
         created_by_user_id=user.id,
         **fields,
     )
-
