@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
 from leadline.adapters.softphone import wire
@@ -90,10 +91,16 @@ async def _authenticate(
     cached = cache.user_id(login, password)
     if cached is not None:
         async with found.db.read_session() as session:
-            user = await session.get(User, cached)
-            account = await session.get(Account, user.account_id) if user else None
-            if user is not None and account is not None and user.active and account.active:
-                return Caller(user, account)
+            # Still checked on every request: a disabled user is refused at once.
+            row = (
+                await session.execute(
+                    select(User, Account)
+                    .join(Account, Account.id == User.account_id)
+                    .where(User.id == cached, User.active.is_(True), Account.active.is_(True))
+                )
+            ).first()
+        if row is not None:
+            return Caller(row[0], row[1])
         cache.forget(login, password)
     ip = request_ip(request)
     async with found.db.read_session() as session:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -114,20 +114,20 @@ async def _count(session: AsyncSession, model: Any, ids: Select[Any]) -> int:
     return int(await session.scalar(select(func.count()).where(model.id.in_(ids))) or 0)
 
 
-async def _contacts(session: AsyncSession, account_id: int, rule: _Rule) -> tuple[int, list[Match]]:
+def _recent_contacts(account_id: int, rule: _Rule) -> Select[Any]:
     employer = aliased(Company)
-    ids = _contact_ids(account_id, rule)
-    rows = await session.execute(
+    return (
         select(
-            Contact.id,
-            Contact.name,
-            func.coalesce(employer.name, Contact.company_name),
-            Contact.notes,
-            Contact.last_activity_at,
-            Contact.created_at,
+            literal(RecordKind.CONTACT.value).label("kind"),
+            Contact.id.label("id"),
+            Contact.name.label("name"),
+            func.coalesce(employer.name, Contact.company_name).label("company"),
+            Contact.notes.label("description"),
+            Contact.last_activity_at.label("last_activity_at"),
+            Contact.created_at.label("created_at"),
         )
         .outerjoin(employer, employer.id == Contact.company_id)
-        .where(Contact.id.in_(ids))
+        .where(Contact.id.in_(_contact_ids(account_id, rule)))
         .order_by(
             Contact.last_activity_at.desc().nulls_last(),
             Contact.created_at.desc(),
@@ -135,49 +135,42 @@ async def _contacts(session: AsyncSession, account_id: int, rule: _Rule) -> tupl
         )
         .limit(MAX_ITEMS)
     )
-    items = [
-        Match(RecordKind.CONTACT, row[0], row[1] or "", row[2] or "", row[3] or "", row[4], row[5])
-        for row in rows
-    ]
-    total = len(items) if len(items) < MAX_ITEMS else await _count(session, Contact, ids)
-    return total, items
 
 
-async def _leads(session: AsyncSession, account_id: int, rule: _Rule) -> tuple[int, list[Match]]:
+def _recent_leads(account_id: int, rule: _Rule) -> Select[Any]:
     employer = aliased(Company)
-    ids = _lead_ids(account_id, rule)
-    rows = await session.execute(
+    return (
         select(
-            Lead.id,
-            Contact.name,
-            func.coalesce(employer.name, Contact.company_name),
-            Contact.notes,
-            Contact.last_activity_at,
-            Lead.created_at,
+            literal(RecordKind.LEAD.value).label("kind"),
+            Lead.id.label("id"),
+            Contact.name.label("name"),
+            func.coalesce(employer.name, Contact.company_name).label("company"),
+            Contact.notes.label("description"),
+            Contact.last_activity_at.label("last_activity_at"),
+            Lead.created_at.label("created_at"),
         )
         .join(Contact, Contact.id == Lead.contact_id)
         .outerjoin(employer, employer.id == Contact.company_id)
-        .where(Lead.id.in_(ids))
+        .where(Lead.id.in_(_lead_ids(account_id, rule)))
         .order_by(
             Contact.last_activity_at.desc().nulls_last(), Lead.created_at.desc(), Lead.id.desc()
         )
         .limit(MAX_ITEMS)
     )
-    items = [
-        Match(RecordKind.LEAD, row[0], row[1] or "", row[2] or "", row[3] or "", row[4], row[5])
-        for row in rows
-    ]
-    total = len(items) if len(items) < MAX_ITEMS else await _count(session, Lead, ids)
-    return total, items
 
 
-async def _companies(
-    session: AsyncSession, account_id: int, rule: _Rule
-) -> tuple[int, list[Match]]:
-    ids = _company_ids(account_id, rule)
-    rows = await session.execute(
-        select(Company.id, Company.name, Company.last_activity_at, Company.created_at)
-        .where(Company.id.in_(ids))
+def _recent_companies(account_id: int, rule: _Rule) -> Select[Any]:
+    return (
+        select(
+            literal(RecordKind.COMPANY.value).label("kind"),
+            Company.id.label("id"),
+            Company.name.label("name"),
+            Company.name.label("company"),
+            literal("").label("description"),
+            Company.last_activity_at.label("last_activity_at"),
+            Company.created_at.label("created_at"),
+        )
+        .where(Company.id.in_(_company_ids(account_id, rule)))
         .order_by(
             Company.last_activity_at.desc().nulls_last(),
             Company.created_at.desc(),
@@ -185,23 +178,56 @@ async def _companies(
         )
         .limit(MAX_ITEMS)
     )
-    items = [
-        Match(RecordKind.COMPANY, row[0], row[1] or "", row[1] or "", "", row[2], row[3])
-        for row in rows
-    ]
-    total = len(items) if len(items) < MAX_ITEMS else await _count(session, Company, ids)
-    return total, items
+
+
+_COUNTED = {
+    RecordKind.CONTACT: (Contact, _contact_ids),
+    RecordKind.LEAD: (Lead, _lead_ids),
+    RecordKind.COMPANY: (Company, _company_ids),
+}
 
 
 async def _search(session: AsyncSession, account_id: int, rule: _Rule) -> LookupResult:
+    # One round trip for the three kinds: each kind's 50 most recent, merged here.
+    parts = [
+        select(part.subquery().c)
+        for part in (
+            _recent_contacts(account_id, rule),
+            _recent_leads(account_id, rule),
+            _recent_companies(account_id, rule),
+        )
+    ]
+    rows = (await session.execute(union_all(*parts))).all()
+    items = [
+        Match(
+            kind=RecordKind(row.kind),
+            id=row.id,
+            name=row.name or "",
+            company=row.company or "",
+            description=row.description or "",
+            last_activity_at=_aware(row.last_activity_at),
+            created_at=_aware(row.created_at) or _NEVER,
+        )
+        for row in rows
+    ]
     total = 0
-    items: list[Match] = []
-    for part in (_contacts, _leads, _companies):
-        count, found = await part(session, account_id, rule)
-        total += count
-        items.extend(found)
+    for kind, (model, ids) in _COUNTED.items():
+        listed = sum(1 for item in items if item.kind is kind)
+        # A full page means there may be more: only then is a count needed.
+        total += (
+            listed if listed < MAX_ITEMS else await _count(session, model, ids(account_id, rule))
+        )
     items.sort(key=Match.recency, reverse=True)
     return LookupResult(total=total, items=items[:MAX_ITEMS])
+
+
+def _aware(moment: datetime | str | None) -> datetime | None:
+    """A union's columns may come back untyped on SQLite (as text): read them as UTC."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def find_by_phone(
