@@ -38,7 +38,7 @@ from leadline.db.migrate import upgrade
 from leadline.logging import configure_logging
 
 LOGIN = "bench-softphone"
-PASSWORD = "bench-password"  # noqa: S105 - a throwaway account in a throwaway database
+PASSWORD = "bench-password"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 BATCH = 50_000
 
