@@ -25,6 +25,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy.engine import make_url
@@ -90,17 +91,8 @@ def _fill_sqlite(path: Path, count: int, account_id: int, seed: int) -> list[str
 
 
 async def _fill_postgres(url: str, count: int, account_id: int, seed: int) -> list[str]:
-    import asyncpg
-
     phones, numbers = _rows(count, account_id, seed)
-    parsed = make_url(url)
-    connection = await asyncpg.connect(
-        host=parsed.host,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        database=parsed.database,
-    )
+    connection = await _pg_connect(url)
     try:
         await connection.copy_records_to_table(
             "contacts",
@@ -196,17 +188,21 @@ async def _account(url: str) -> int:
         await database.dispose()
 
 
-async def _pg_admin(url: str, sql: str) -> None:
+async def _pg_connect(url: str) -> Any:
     import asyncpg
 
     parsed = make_url(url)
-    connection = await asyncpg.connect(
+    return await asyncpg.connect(
         host=parsed.host,
         port=parsed.port or 5432,
         user=parsed.username,
         password=parsed.password,
         database=parsed.database,
     )
+
+
+async def _pg_admin(url: str, sql: str) -> None:
+    connection = await _pg_connect(url)
     try:
         await connection.execute(sql)
     finally:

@@ -19,9 +19,11 @@ from tests.factories import World, make_token
 BAD = ("error", "Неправильный логин или пароль")
 
 
-async def _key(db: Database, keyring: Keyring, world: World, **options: object) -> str:
+async def _issue(
+    db: Database, keyring: Keyring, world: World, **options: object
+) -> credentials.IssuedCredential:
     async with db.transaction() as session:
-        issued = await credentials.create_credential(
+        return await credentials.create_credential(
             session,
             keyring,
             account_id=world.account.id,
@@ -29,7 +31,10 @@ async def _key(db: Database, keyring: Keyring, world: World, **options: object) 
             scopes=[Scope.SOFTPHONE],
             **options,  # type: ignore[arg-type]
         )
-    return issued.secret
+
+
+async def _key(db: Database, keyring: Keyring, world: World, **options: object) -> str:
+    return (await _issue(db, keyring, world, **options)).secret
 
 
 @pytest.mark.parametrize(
@@ -56,14 +61,7 @@ async def test_api_key_secret_or_token_signs_in(
         client, typereq="find", phone="+447911123456", login=world.agent.login, password=secret
     )
     assert by_secret.total == 0
-    async with db.transaction() as session:
-        issued = await credentials.create_credential(
-            session,
-            keyring,
-            account_id=world.account.id,
-            user_id=world.agent.id,
-            scopes=[Scope.SOFTPHONE],
-        )
+    issued = await _issue(db, keyring, world)
     by_token = await rest(
         client,
         typereq="addcont",

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -114,52 +114,38 @@ async def _count(session: AsyncSession, model: Any, ids: Select[Any]) -> int:
     return int(await session.scalar(select(func.count()).where(model.id.in_(ids))) or 0)
 
 
-def _recent_contacts(account_id: int, rule: _Rule) -> Select[Any]:
+def _recent_people(kind: RecordKind, account_id: int, rule: _Rule) -> Subquery:
+    """The 50 most recently active contacts (or leads, by their contact) with the number."""
     employer = aliased(Company)
-    return (
-        select(
-            literal(RecordKind.CONTACT.value).label("kind"),
-            Contact.id.label("id"),
-            Contact.name.label("name"),
-            func.coalesce(employer.name, Contact.company_name).label("company"),
-            Contact.notes.label("description"),
-            Contact.last_activity_at.label("last_activity_at"),
-            Contact.created_at.label("created_at"),
+    record: Any = Contact if kind is RecordKind.CONTACT else Lead
+    query = select(
+        literal(kind.value).label("kind"),
+        record.id.label("id"),
+        Contact.name.label("name"),
+        func.coalesce(employer.name, Contact.company_name).label("company"),
+        Contact.notes.label("description"),
+        Contact.last_activity_at.label("last_activity_at"),
+        record.created_at.label("created_at"),
+    )
+    if kind is RecordKind.LEAD:
+        query = query.join(Contact, Contact.id == Lead.contact_id).where(
+            Lead.id.in_(_lead_ids(account_id, rule))
         )
-        .outerjoin(employer, employer.id == Contact.company_id)
-        .where(Contact.id.in_(_contact_ids(account_id, rule)))
+    else:
+        query = query.where(Contact.id.in_(_contact_ids(account_id, rule)))
+    return (
+        query.outerjoin(employer, employer.id == Contact.company_id)
         .order_by(
             Contact.last_activity_at.desc().nulls_last(),
-            Contact.created_at.desc(),
-            Contact.id.desc(),
+            record.created_at.desc(),
+            record.id.desc(),
         )
         .limit(MAX_ITEMS)
+        .subquery()
     )
 
 
-def _recent_leads(account_id: int, rule: _Rule) -> Select[Any]:
-    employer = aliased(Company)
-    return (
-        select(
-            literal(RecordKind.LEAD.value).label("kind"),
-            Lead.id.label("id"),
-            Contact.name.label("name"),
-            func.coalesce(employer.name, Contact.company_name).label("company"),
-            Contact.notes.label("description"),
-            Contact.last_activity_at.label("last_activity_at"),
-            Lead.created_at.label("created_at"),
-        )
-        .join(Contact, Contact.id == Lead.contact_id)
-        .outerjoin(employer, employer.id == Contact.company_id)
-        .where(Lead.id.in_(_lead_ids(account_id, rule)))
-        .order_by(
-            Contact.last_activity_at.desc().nulls_last(), Lead.created_at.desc(), Lead.id.desc()
-        )
-        .limit(MAX_ITEMS)
-    )
-
-
-def _recent_companies(account_id: int, rule: _Rule) -> Select[Any]:
+def _recent_companies(account_id: int, rule: _Rule) -> Subquery:
     return (
         select(
             literal(RecordKind.COMPANY.value).label("kind"),
@@ -177,6 +163,7 @@ def _recent_companies(account_id: int, rule: _Rule) -> Select[Any]:
             Company.id.desc(),
         )
         .limit(MAX_ITEMS)
+        .subquery()
     )
 
 
@@ -190,10 +177,10 @@ _COUNTED = {
 async def _search(session: AsyncSession, account_id: int, rule: _Rule) -> LookupResult:
     # One round trip for the three kinds: each kind's 50 most recent, merged here.
     parts = [
-        select(part.subquery().c)
+        select(part)
         for part in (
-            _recent_contacts(account_id, rule),
-            _recent_leads(account_id, rule),
+            _recent_people(RecordKind.CONTACT, account_id, rule),
+            _recent_people(RecordKind.LEAD, account_id, rule),
             _recent_companies(account_id, rule),
         )
     ]
