@@ -9,12 +9,24 @@ candidates; a ``LIKE`` on the stored number then checks the tenth digit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    Subquery,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -69,52 +81,80 @@ class LookupResult:
     items: list[Match]
 
 
+class _Shape(StrEnum):
+    """How stored numbers are compared with the one asked for. Statements are built once
+    per shape with bound parameters, so a lookup only binds values."""
+
+    EXACT = "exact"  # the E.164 number
+    TAIL = "tail"  # the last nine digits (a number of nine digits or fewer)
+    TAIL_AND_TENTH = "tail_and_tenth"  # the last nine digits, then the tenth by LIKE
+
+
 @dataclass(frozen=True)
 class _Rule:
-    """How stored numbers are compared with the one asked for."""
+    shape: _Shape
+    params: dict[str, str]
 
-    number: str | None = None
-    key: str | None = None
+    @classmethod
+    def exact(cls, number: str) -> _Rule:
+        return cls(_Shape.EXACT, {"number": number})
 
-    def phones(self, column_number: Any, column_tail: Any) -> ColumnElement[bool]:
-        if self.number is not None:
-            return column_number == self.number  # type: ignore[no-any-return]
-        assert self.key is not None
-        condition = column_tail == self.key[-TAIL_LENGTH:]
-        if len(self.key) > TAIL_LENGTH:
-            # The digits are safe in a LIKE pattern (no % or _): a stored number, E.164 or
-            # bare digits, ends with the key exactly when its digits do.
-            condition = condition & column_number.like(f"%{self.key}")
-        return condition  # type: ignore[no-any-return]
+    @classmethod
+    def trailing(cls, key: str) -> _Rule:
+        params = {"tail": key[-TAIL_LENGTH:]}
+        if len(key) <= TAIL_LENGTH:
+            return cls(_Shape.TAIL, params)
+        # The digits are safe in a LIKE pattern (no % or _): a stored number, E.164 or bare
+        # digits, ends with the key exactly when its digits do.
+        return cls(_Shape.TAIL_AND_TENTH, {**params, "pattern": f"%{key}"})
 
 
-def _contact_ids(account_id: int, rule: _Rule) -> Select[Any]:
+def _phone_match(shape: _Shape, number: Any, tail_column: Any) -> ColumnElement[bool]:
+    if shape is _Shape.EXACT:
+        return number == bindparam("number")  # type: ignore[no-any-return]
+    condition = tail_column == bindparam("tail")
+    if shape is _Shape.TAIL_AND_TENTH:
+        condition = condition & number.like(bindparam("pattern"))
+    return condition  # type: ignore[no-any-return]
+
+
+def _contact_ids(shape: _Shape) -> Select[Any]:
     return select(Phone.contact_id).where(
-        Phone.account_id == account_id,
+        Phone.account_id == bindparam("account_id"),
         Phone.contact_id.is_not(None),
-        rule.phones(Phone.number, Phone.tail),
+        _phone_match(shape, Phone.number, Phone.tail),
     )
 
 
-def _company_ids(account_id: int, rule: _Rule) -> Select[Any]:
+def _company_ids(shape: _Shape) -> Select[Any]:
     return select(Phone.company_id).where(
-        Phone.account_id == account_id,
+        Phone.account_id == bindparam("account_id"),
         Phone.company_id.is_not(None),
-        rule.phones(Phone.number, Phone.tail),
+        _phone_match(shape, Phone.number, Phone.tail),
     )
 
 
-def _lead_ids(account_id: int, rule: _Rule) -> Select[Any]:
+def _lead_ids(shape: _Shape) -> Select[Any]:
     return select(LeadPhone.lead_id).where(
-        LeadPhone.account_id == account_id, rule.phones(LeadPhone.number, LeadPhone.tail)
+        LeadPhone.account_id == bindparam("account_id"),
+        _phone_match(shape, LeadPhone.number, LeadPhone.tail),
     )
 
 
-async def _count(session: AsyncSession, model: Any, ids: Select[Any]) -> int:
-    return int(await session.scalar(select(func.count()).where(model.id.in_(ids))) or 0)
+_COUNTED: dict[RecordKind, tuple[Any, Callable[[_Shape], Select[Any]]]] = {
+    RecordKind.CONTACT: (Contact, _contact_ids),
+    RecordKind.LEAD: (Lead, _lead_ids),
+    RecordKind.COMPANY: (Company, _company_ids),
+}
 
 
-def _recent_people(kind: RecordKind, account_id: int, rule: _Rule) -> Subquery:
+@cache
+def _count_statement(kind: RecordKind, shape: _Shape) -> Select[Any]:
+    model, ids = _COUNTED[kind]
+    return select(func.count()).where(model.id.in_(ids(shape)))
+
+
+def _recent_people(kind: RecordKind, shape: _Shape) -> Subquery:
     """The 50 most recently active contacts (or leads, by their contact) with the number."""
     employer = aliased(Company)
     record: Any = Contact if kind is RecordKind.CONTACT else Lead
@@ -129,10 +169,10 @@ def _recent_people(kind: RecordKind, account_id: int, rule: _Rule) -> Subquery:
     )
     if kind is RecordKind.LEAD:
         query = query.join(Contact, Contact.id == Lead.contact_id).where(
-            Lead.id.in_(_lead_ids(account_id, rule))
+            Lead.id.in_(_lead_ids(shape))
         )
     else:
-        query = query.where(Contact.id.in_(_contact_ids(account_id, rule)))
+        query = query.where(Contact.id.in_(_contact_ids(shape)))
     return (
         query.outerjoin(employer, employer.id == Contact.company_id)
         .order_by(
@@ -145,7 +185,7 @@ def _recent_people(kind: RecordKind, account_id: int, rule: _Rule) -> Subquery:
     )
 
 
-def _recent_companies(account_id: int, rule: _Rule) -> Subquery:
+def _recent_companies(shape: _Shape) -> Subquery:
     return (
         select(
             literal(RecordKind.COMPANY.value).label("kind"),
@@ -156,7 +196,7 @@ def _recent_companies(account_id: int, rule: _Rule) -> Subquery:
             Company.last_activity_at.label("last_activity_at"),
             Company.created_at.label("created_at"),
         )
-        .where(Company.id.in_(_company_ids(account_id, rule)))
+        .where(Company.id.in_(_company_ids(shape)))
         .order_by(
             Company.last_activity_at.desc().nulls_last(),
             Company.created_at.desc(),
@@ -167,24 +207,19 @@ def _recent_companies(account_id: int, rule: _Rule) -> Subquery:
     )
 
 
-_COUNTED = {
-    RecordKind.CONTACT: (Contact, _contact_ids),
-    RecordKind.LEAD: (Lead, _lead_ids),
-    RecordKind.COMPANY: (Company, _company_ids),
-}
+@cache
+def _recent_statement(shape: _Shape) -> CompoundSelect[Any]:
+    """One round trip for the three kinds: each kind's 50 most recent, merged by the caller."""
+    return union_all(
+        select(_recent_people(RecordKind.CONTACT, shape)),
+        select(_recent_people(RecordKind.LEAD, shape)),
+        select(_recent_companies(shape)),
+    )
 
 
 async def _search(session: AsyncSession, account_id: int, rule: _Rule) -> LookupResult:
-    # One round trip for the three kinds: each kind's 50 most recent, merged here.
-    parts = [
-        select(part)
-        for part in (
-            _recent_people(RecordKind.CONTACT, account_id, rule),
-            _recent_people(RecordKind.LEAD, account_id, rule),
-            _recent_companies(account_id, rule),
-        )
-    ]
-    rows = (await session.execute(union_all(*parts))).all()
+    params = {"account_id": account_id, **rule.params}
+    rows = (await session.execute(_recent_statement(rule.shape), params)).all()
     items = [
         Match(
             kind=RecordKind(row.kind),
@@ -198,12 +233,12 @@ async def _search(session: AsyncSession, account_id: int, rule: _Rule) -> Lookup
         for row in rows
     ]
     total = 0
-    for kind, (model, ids) in _COUNTED.items():
+    for kind in RecordKind:
         listed = sum(1 for item in items if item.kind is kind)
         # A full page means there may be more: only then is a count needed.
-        total += (
-            listed if listed < MAX_ITEMS else await _count(session, model, ids(account_id, rule))
-        )
+        if listed >= MAX_ITEMS:
+            listed = int(await session.scalar(_count_statement(kind, rule.shape), params) or 0)
+        total += listed
     items.sort(key=Match.recency, reverse=True)
     return LookupResult(total=total, items=items[:MAX_ITEMS])
 
@@ -224,10 +259,10 @@ async def find_by_phone(
     active first (then the newest), at most 50 listed, ``total`` counting all."""
     number = try_parse(phone, region)
     if number is not None:
-        exact = await _search(session, account_id, _Rule(number=number))
+        exact = await _search(session, account_id, _Rule.exact(number))
         if exact.total:
             return exact
     key = trailing_key(phone)
     if not key:
         return LookupResult(total=0, items=[])
-    return await _search(session, account_id, _Rule(key=key))
+    return await _search(session, account_id, _Rule.trailing(key))
