@@ -40,6 +40,11 @@ def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
     from leadline.adapters.dialler_api.routes import mount as mount_dialler_api
 
     mount_dialler_api(app, shapes)
+    from leadline.adapters.softphone.routes import mount as mount_softphone
+    from leadline.web.routes import mount as mount_console
+
+    mount_softphone(app, shapes)
+    mount_console(app, shapes)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

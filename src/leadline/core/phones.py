@@ -89,3 +89,37 @@ def international_format(number: str) -> str:
     except NumberParseException:
         return number
     return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
+
+
+MIN_CALLER_ID_DIGITS = 5
+MAX_CALLER_ID_DIGITS = 15
+
+
+def caller_id(raw: str, region: str | None) -> tuple[str, bool]:
+    """A caller id as it can be stored: ``(E.164, True)`` when libphonenumber accepts it for
+    ``region``, else ``(its digits, False)`` when it has 5 to 15 digits (caller ids are
+    messy, and a CRM must still keep them). Raises :class:`InvalidPhone` otherwise."""
+    number = try_parse(raw, region)
+    if number is not None:
+        return number, True
+    digits = digits_of(raw)
+    if not MIN_CALLER_ID_DIGITS <= len(digits) <= MAX_CALLER_ID_DIGITS:
+        raise InvalidPhone(raw, "not 5 to 15 digits")
+    return digits, False
+
+
+def trailing_key(raw: str) -> str:
+    """The trailing digits tolerant matching compares: the last ten, or the last nine of a
+    number shorter than ten digits (all of them when it has fewer)."""
+    digits = digits_of(raw)
+    return digits[-10:] if len(digits) >= 10 else digits[-TAIL_LENGTH:]
+
+
+def restore_plus(raw: str | None) -> str:
+    """A phone from a URL: an unencoded ``+`` in a query string arrives as a space, so a
+    leading space before a digit is read back as ``+``."""
+    value = raw or ""
+    stripped = value.lstrip(" ")
+    if stripped != value and stripped[:1].isdigit():
+        return "+" + stripped.strip()
+    return value.strip()

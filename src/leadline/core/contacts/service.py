@@ -38,6 +38,7 @@ async def find_or_create_contact(
     email: str | None = None,
     source: str | None = None,
     created_by_user_id: int | None = None,
+    verified: bool = True,
 ) -> tuple[Contact, bool]:
     """The oldest contact with this E.164 number, or a new one; fills a blank name and
     adds the e-mail when given. Concurrent calls for one number find one contact."""
@@ -54,6 +55,37 @@ async def find_or_create_contact(
         if email:
             await add_email(session, contact, email)
         return contact, False
+    contact = await create_contact(
+        session,
+        account_id=account_id,
+        number=number,
+        name=name,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        source=source,
+        created_by_user_id=created_by_user_id,
+        verified=verified,
+    )
+    return contact, True
+
+
+async def create_contact(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    number: str,
+    name: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    source: str | None = None,
+    created_by_user_id: int | None = None,
+    verified: bool = True,
+) -> Contact:
+    """A new contact with this phone, even when another contact already has it (the
+    softphone creates a record on the agent's request). ``verified=False`` keeps a
+    caller id libphonenumber rejects, as bare digits."""
     contact = Contact(
         account_id=account_id,
         name=name or " ".join(part for part in (first_name, last_name) if part) or "",
@@ -80,6 +112,30 @@ async def find_or_create_contact(
         )
     await session.flush()
     return contact, True
+    await add_phone(session, contact, number, verified=verified)
+    if email:
+        await add_email(session, contact, email)
+    return contact
+
+
+async def create_company(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    name: str,
+    number: str | None = None,
+    verified: bool = True,
+    source: str | None = None,
+    created_by_user_id: int | None = None,
+) -> Company:
+    company = Company(
+        account_id=account_id, name=name, source=source, created_by_user_id=created_by_user_id
+    )
+    session.add(company)
+    await session.flush()
+    if number is not None:
+        await add_company_phone(session, company, number, verified=verified)
+    return company
 
 
 async def add_phone(

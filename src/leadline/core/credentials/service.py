@@ -193,3 +193,26 @@ async def list_credentials(session: AsyncSession, account_id: int) -> list[ApiCr
             .order_by(ApiCredential.id)
         )
     )
+
+
+async def user_key_matching(
+    session: AsyncSession, keyring: Keyring, user_id: int, secret: str, scope: Scope, ip: str
+) -> ApiCredential | None:
+    """The user's live credential of ``scope`` whose secret (or whole ``id.secret`` token)
+    is ``secret``, allowed from ``ip``; None when none is."""
+    public_id, separator, token_secret = secret.partition(TOKEN_SEPARATOR)
+    owned = await session.scalars(
+        select(ApiCredential).where(
+            ApiCredential.user_id == user_id, ApiCredential.revoked_at.is_(None)
+        )
+    )
+    for credential in owned:
+        if scope.value not in credential.scopes or not ip_allowed(credential, ip):
+            continue
+        if keyring.matches(secret, credential.secret_hash) or (
+            separator
+            and public_id == credential.public_id
+            and keyring.matches(token_secret, credential.secret_hash)
+        ):
+            return credential
+    return None

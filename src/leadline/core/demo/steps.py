@@ -5,6 +5,7 @@ from __future__ import annotations
 from leadline.core.demo import base, portal
 from leadline.core.demo import base, call_costs
 from leadline.core.demo import base, dialler_api
+from leadline.core.demo import base, softphone
 from leadline.core.demo.builder import DemoStep
 
 STEPS: list[DemoStep] = [
@@ -14,4 +15,5 @@ STEPS: list[DemoStep] = [
     portal.portal,
     call_costs.billable_call,
     dialler_api.lead_types_step,
+    softphone.seed_callers,
 ]

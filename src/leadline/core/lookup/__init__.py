@@ -1,0 +1,1 @@
+"""Finding the people, leads and companies behind a phone number."""
