@@ -31,6 +31,9 @@ def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
     """Each interface mounts its routes and registers its error shape here, one line each:
     ``from leadline.adapters.<name>.routes import mount as mount_<name>`` at the top of this
     function, then ``mount_<name>(app, shapes)``."""
+    from leadline.adapters.platform.routes import mount as mount_platform
+
+    mount_platform(app, shapes)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -226,7 +226,7 @@ async def cancel_if_untouched(session: AsyncSession, lead_id: int) -> bool:
 # -- Changing and deleting leads (the platform API's PATCH/PUT and DELETE).
 
 
-async def _check_agent(session: AsyncSession, account_id: int, agent_id: int) -> None:
+async def check_agent(session: AsyncSession, account_id: int, agent_id: int) -> None:
     agent = await session.get(User, agent_id)
     if agent is None or agent.account_id != account_id:
         raise ValidationFailed.single("agentId", f"unknown agent {agent_id}")
@@ -260,7 +260,7 @@ async def update_lead(
     if changes.get("status_code") is not None:
         await check_status_code(session, lead.account_id, changes["status_code"])
     if changes.get("assigned_agent_id") is not None:
-        await _check_agent(session, lead.account_id, changes["assigned_agent_id"])
+        await check_agent(session, lead.account_id, changes["assigned_agent_id"])
     current = await phones_of(session, lead.id)
     if target is not None:
         lead.list_id = target.id
