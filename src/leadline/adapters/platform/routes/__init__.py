@@ -4,9 +4,13 @@ dialler engine's and part two's routers join the list in :func:`create_platform_
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from starlette.routing import Mount
+from starlette.types import ASGIApp
 
 from leadline import __version__
 from leadline.adapters.platform import errors
@@ -79,4 +83,13 @@ def mount(app: FastAPI, shapes: ShapeRegistry) -> None:
             render=errors.render_problem,
         )
     )
-    app.mount(BASE_PATH, create_platform_app(app.state.services))
+    app.router.routes.append(_Mount(BASE_PATH, app=create_platform_app(app.state.services)))
+
+
+class _Mount(Mount):
+    """A mount whose prefix match also spans newlines in the rest of the path (``%0A`` in a
+    path parameter), so such requests reach the API and get its own 404/422."""
+
+    def __init__(self, path: str, app: ASGIApp) -> None:
+        super().__init__(path, app=app)
+        self.path_regex = re.compile(self.path_regex.pattern, re.DOTALL)
