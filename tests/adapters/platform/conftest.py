@@ -78,13 +78,14 @@ async def make_outbound_call(
 ) -> tuple[int, int]:
     """A dial attempt and its call.outbound activity, as the dialler records them."""
     async with db.transaction() as session:
+        lead_phone = (await leads.phones_of(session, lead.id))[0].number
         activity = await activities.record(
             session,
             account_id=world.account.id,
             activity_type=activities.CALL_OUTBOUND,
             started_at=dialled_at,
             direction="outbound",
-            to_number="+447911123456",
+            to_number=lead_phone,
             lead_id=lead.id,
             contact_id=lead.contact_id,
             campaign_id=lead.campaign_id,
@@ -100,7 +101,7 @@ async def make_outbound_call(
             agent_id=agent_id,
             activity_id=activity.id,
             phone_index=1,
-            phone_number="+447911123456",
+            phone_number=lead_phone,
             dial_status_id=dial_status,
             state="ended",
             dialled_at=dialled_at,

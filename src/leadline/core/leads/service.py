@@ -262,26 +262,27 @@ async def update_lead(
     if changes.get("assigned_agent_id") is not None:
         await check_agent(session, lead.account_id, changes["assigned_agent_id"])
     current = await phones_of(session, lead.id)
-    if target is not None:
-        lead.list_id = target.id
-        lead.campaign_id = target.campaign_id
-    if "timezone" in changes:
-        lead.timezone = changes["timezone"]
-    if changes.get("status_code") is not None:
-        lead.status_code = int(changes["status_code"])
-    if "assigned_agent_id" in changes:
-        lead.assigned_agent_id = changes["assigned_agent_id"]
-    if "customer_key" in changes:
-        lead.customer_key = changes["customer_key"]
-    if "data" in changes:
-        lead.data = dict(changes["data"] or {})
-    if changes.get("next_attempt_at") is not None:
-        lead.next_attempt_at = changes["next_attempt_at"]
-    # Kept before the flush: a failed savepoint expires the lead's changed attributes.
-    lead_id, campaign_id, contact_id = lead.id, lead.campaign_id, lead.contact_id
-    customer_key = lead.customer_key
+    lead_id, contact_id = lead.id, lead.contact_id
+    campaign_id = target.campaign_id if target is not None else lead.campaign_id
+    customer_key = changes.get("customer_key", lead.customer_key)
     try:
+        # Changed inside the savepoint: beginning one flushes whatever is pending.
         async with session.begin_nested():
+            if target is not None:
+                lead.list_id = target.id
+                lead.campaign_id = target.campaign_id
+            if "timezone" in changes:
+                lead.timezone = changes["timezone"]
+            if changes.get("status_code") is not None:
+                lead.status_code = int(changes["status_code"])
+            if "assigned_agent_id" in changes:
+                lead.assigned_agent_id = changes["assigned_agent_id"]
+            if "customer_key" in changes:
+                lead.customer_key = changes["customer_key"]
+            if "data" in changes:
+                lead.data = dict(changes["data"] or {})
+            if changes.get("next_attempt_at") is not None:
+                lead.next_attempt_at = changes["next_attempt_at"]
             await session.flush()
     except IntegrityError:
         existing = await open_lead_of(session, campaign_id, contact_id)
