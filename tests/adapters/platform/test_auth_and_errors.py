@@ -12,13 +12,17 @@ from tests.adapters.platform.conftest import BASE, Platform
 from tests.factories import make_token
 
 
-async def test_missing_token_is_401_in_the_api_shape(client: httpx.AsyncClient, platform: Platform) -> None:
+async def test_missing_token_is_401_in_the_api_shape(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
     response = await client.get(f"{BASE}/campaigns")
     assert response.status_code == 401
     assert response.json()["message"] == "Unauthorized"
 
 
-async def test_bare_and_bearer_tokens_both_work(client: httpx.AsyncClient, platform: Platform) -> None:
+async def test_bare_and_bearer_tokens_both_work(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
     bare = await client.get(f"{BASE}/campaigns", headers={"Authorization": platform.token})
     bearer = await client.get(
         f"{BASE}/campaigns", headers={"Authorization": f"Bearer {platform.token}"}
@@ -100,14 +104,20 @@ async def test_unknown_fields_are_422_naming_the_field(
     assert "colour" in response.json()["errors"]
 
 
-async def test_limit_outside_1_to_1000_is_422(client: httpx.AsyncClient, platform: Platform) -> None:
+async def test_limit_outside_1_to_1000_is_422(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
     for limit in (0, 1001):
-        response = await client.get(f"{BASE}/leads", params={"limit": limit}, headers=platform.headers)
+        response = await client.get(
+            f"{BASE}/leads", params={"limit": limit}, headers=platform.headers
+        )
         assert response.status_code == 422
         assert "limit" in response.json()["errors"]
 
 
-async def test_a_body_over_one_mebibyte_is_413(client: httpx.AsyncClient, platform: Platform) -> None:
+async def test_a_body_over_one_mebibyte_is_413(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
     response = await client.post(
         f"{BASE}/leads",
         headers={**platform.headers, "Content-Type": "application/json"},

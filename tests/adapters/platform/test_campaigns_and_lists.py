@@ -6,15 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from leadline.core.activities import service as activities
 from leadline.core import clock
+from leadline.core.activities import service as activities
 from leadline.core.vocabulary import DialStatus
 from leadline.db.engine import Database
 from leadline.db.models import User
 from tests.adapters.platform.conftest import BASE, Platform, fixture, make_lead, make_outbound_call
 
 
-async def test_campaign_details_follow_the_seed(client: httpx.AsyncClient, platform: Platform) -> None:
+async def test_campaign_details_follow_the_seed(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
     campaign_id = platform.world.campaign.id
     details = (await client.get(f"{BASE}/campaigns/{campaign_id}", headers=platform.headers)).json()
     assert details["campaignId"] == campaign_id
@@ -65,14 +67,18 @@ async def test_create_and_change_a_campaign(client: httpx.AsyncClient, platform:
     assert (body["maxAttempts"], body["isActive"], body["diallingMode"]) == (7, False, "preview")
     assert body["callingHours"]["sat"] == [["10:00", "12:00"]]
     assert body["callingHours"]["mon"] == []
-    bad = await client.patch(url, headers=platform.headers, json={"callingHours": {"mon": [["18:00", "09:00"]]}})
+    bad = await client.patch(
+        url, headers=platform.headers, json={"callingHours": {"mon": [["18:00", "09:00"]]}}
+    )
     assert bad.status_code == 422
     assert "callingHours" in bad.json()["errors"]
     bad_zone = await client.patch(url, headers=platform.headers, json={"timezone": "Mars/Base"})
     assert bad_zone.status_code == 422
 
 
-async def test_pause_and_resume(client: httpx.AsyncClient, platform: Platform, db: Database) -> None:
+async def test_pause_and_resume(
+    client: httpx.AsyncClient, platform: Platform, db: Database
+) -> None:
     lead = await make_lead(db, platform.world, "+447911123001")
     url = f"{BASE}/campaigns/{platform.world.campaign.id}"
     paused = await client.post(f"{url}/pause", headers=platform.headers)
@@ -99,7 +105,11 @@ async def test_statistics_are_zero_before_anything_happens(
         assert stats["abandonRate"] == 0
         assert stats["callsReceived"] == stats["callsWaiting"] == 0
         assert stats["agents"] == {
-            "loggedIn": 0, "available": 0, "busy": 0, "wrap": 0, "unavailable": 0
+            "loggedIn": 0,
+            "available": 0,
+            "busy": 0,
+            "wrap": 0,
+            "unavailable": 0,
         }
     bad = await client.get(
         f"{BASE}/campaigns/{platform.world.campaign.id}/statistics",
@@ -115,9 +125,15 @@ async def test_statistics_count_the_stored_attempts_and_calls(
     world = platform.world
     now = clock.now()
     leads = [await make_lead(db, world, f"+4479111230{i:02d}") for i in range(4)]
-    await make_outbound_call(db, world, leads[0], dial_status=DialStatus.ANSWERED, dialled_at=now, answered=True)
-    await make_outbound_call(db, world, leads[1], dial_status=DialStatus.ANSWERED, dialled_at=now, answered=True)
-    await make_outbound_call(db, world, leads[2], dial_status=DialStatus.ABANDONED, dialled_at=now, answered=True)
+    await make_outbound_call(
+        db, world, leads[0], dial_status=DialStatus.ANSWERED, dialled_at=now, answered=True
+    )
+    await make_outbound_call(
+        db, world, leads[1], dial_status=DialStatus.ANSWERED, dialled_at=now, answered=True
+    )
+    await make_outbound_call(
+        db, world, leads[2], dial_status=DialStatus.ABANDONED, dialled_at=now, answered=True
+    )
     await make_outbound_call(db, world, leads[3], dial_status=DialStatus.NO_ANSWER, dialled_at=now)
     # Two days ago: outside both periods.
     await make_outbound_call(
@@ -153,7 +169,9 @@ async def test_statistics_count_the_stored_attempts_and_calls(
     assert stats["timezone"] == "Europe/London"
 
 
-async def test_lists_create_details_and_filter(client: httpx.AsyncClient, platform: Platform) -> None:
+async def test_lists_create_details_and_filter(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
     body = {**fixture("create_list.json"), "campaignId": platform.world.campaign.id}
     created = await client.post(f"{BASE}/lists", headers=platform.headers, json=body)
     assert created.status_code == 201
@@ -169,7 +187,9 @@ async def test_lists_create_details_and_filter(client: httpx.AsyncClient, platfo
     assert set(details["timestamps"]) == {"created", "lastUpdated"}
     filtered = (
         await client.get(
-            f"{BASE}/lists", headers=platform.headers, params={"campaignId": platform.world.campaign.id}
+            f"{BASE}/lists",
+            headers=platform.headers,
+            params={"campaignId": platform.world.campaign.id},
         )
     ).json()["items"]
     assert [item["id"] for item in filtered] == [platform.world.lead_list.id, list_id]

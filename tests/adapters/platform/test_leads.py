@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import httpx
 from sqlalchemy import func, select
 
+from leadline.core.vocabulary import DialStatus
 from leadline.db.engine import Database
 from leadline.db.models import Activity, DialAttempt, Lead
-from leadline.core.vocabulary import DialStatus
 from tests.adapters.platform.conftest import BASE, Platform, fixture, make_lead, make_outbound_call
 
 
@@ -31,7 +31,9 @@ async def test_the_seed_sample_creates_a_lead_in_the_dialler(
     assert set(created) == {"leadId", "inDialler"}
     assert created["inDialler"] is True
 
-    details = (await client.get(f"{BASE}/leads/{created['leadId']}", headers=platform.headers)).json()
+    details = (
+        await client.get(f"{BASE}/leads/{created['leadId']}", headers=platform.headers)
+    ).json()
     assert details["leadId"] == created["leadId"]
     assert details["campaignId"] == platform.world.campaign.id
     assert details["campaignName"] == "Outbound"
@@ -94,13 +96,17 @@ async def test_a_second_open_lead_for_the_person_is_409(
 async def test_a_duplicate_customer_key_in_the_list_is_409(
     client: httpx.AsyncClient, platform: Platform
 ) -> None:
-    assert (await _create(client, platform, phone1="07911123123", customerKey="K1")).status_code == 201
+    assert (
+        await _create(client, platform, phone1="07911123123", customerKey="K1")
+    ).status_code == 201
     response = await _create(client, platform, phone1="07911123124", customerKey="K1")
     assert response.status_code == 409
     assert "customerKey" in response.json()["errors"]
 
 
-async def test_another_accounts_list_is_refused(client: httpx.AsyncClient, platform: Platform) -> None:
+async def test_another_accounts_list_is_refused(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
     response = await client.post(
         f"{BASE}/leads",
         headers=platform.headers,
@@ -188,7 +194,9 @@ async def test_delete_keeps_activities_and_attempts_with_lead_null(
     )
     response = await client.delete(f"{BASE}/leads/{lead.id}", headers=platform.headers)
     assert response.status_code == 204
-    assert (await client.get(f"{BASE}/leads/{lead.id}", headers=platform.headers)).status_code == 404
+    assert (
+        await client.get(f"{BASE}/leads/{lead.id}", headers=platform.headers)
+    ).status_code == 404
     async with db.read_session() as session:
         activity = await session.get(Activity, activity_id)
         attempt = await session.get(DialAttempt, attempt_id)
@@ -217,7 +225,10 @@ async def test_list_filters(client: httpx.AsyncClient, platform: Platform, db: D
     uploaded = first.created_at.isoformat()
     assert await ids(uploadedTimestampFrom=uploaded) == [first.id, second.id, third.id]
     assert await ids(uploadedTimestampTo=uploaded) == []
-    assert await ids(uploadedTimestampFrom="2000-01-01T00:00:00", uploadedTimestampTo="2001-01-01") == []
+    assert (
+        await ids(uploadedTimestampFrom="2000-01-01T00:00:00", uploadedTimestampTo="2001-01-01")
+        == []
+    )
     bad = await client.get(
         f"{BASE}/leads", headers=platform.headers, params={"uploadedTimestampFrom": "yesterday"}
     )

@@ -19,9 +19,7 @@ from tests.factories import make_token
 async def test_a_walk_sees_every_lead_once_while_leads_are_added(
     client: httpx.AsyncClient, platform: Platform, db: Database
 ) -> None:
-    existing = [
-        (await make_lead(db, platform.world, f"+4479111230{i:02d}")).id for i in range(7)
-    ]
+    existing = [(await make_lead(db, platform.world, f"+4479111230{i:02d}")).id for i in range(7)]
     seen: list[int] = []
     added: list[int] = []
     url: str | None = f"{BASE}/leads?limit=3"
@@ -73,7 +71,9 @@ async def test_a_tampered_cursor_is_422(
         assert response.status_code == 422, bad
         assert "cursor" in response.json()["errors"]
     # A cursor of one list is no cursor of another.
-    response = await client.get(f"{BASE}/lists", params={"cursor": cursor}, headers=platform.headers)
+    response = await client.get(
+        f"{BASE}/lists", params={"cursor": cursor}, headers=platform.headers
+    )
     assert response.status_code == 422
 
 
@@ -122,7 +122,9 @@ async def test_an_agents_token_sees_only_its_campaigns_and_leads(
         colleague = await users.create_user(
             session, account_id=world.account.id, login="colleague", password="secret-pass"
         )
-    agent_token = await make_token(db, keyring, world.account.id, Scope.PLATFORM, user_id=world.agent.id)
+    agent_token = await make_token(
+        db, keyring, world.account.id, Scope.PLATFORM, user_id=world.agent.id
+    )
     headers = {"Authorization": agent_token.token}
     mine = await make_lead(db, world, "+447911123001")
     assigned_to_me = await make_lead(db, world, "+447911123002", assigned_agent_id=world.agent.id)
@@ -133,7 +135,8 @@ async def test_an_agents_token_sees_only_its_campaigns_and_leads(
     assert [item["leadId"] for item in listed] == [mine.id, assigned_to_me.id]
     assert (await client.get(f"{BASE}/leads/{hidden_lead.id}", headers=headers)).status_code == 404
     campaign_ids = [
-        c["campaignId"] for c in (await client.get(f"{BASE}/campaigns", headers=headers)).json()["items"]
+        c["campaignId"]
+        for c in (await client.get(f"{BASE}/campaigns", headers=headers)).json()["items"]
     ]
     assert campaign_ids == [world.campaign.id]
     assert (await client.get(f"{BASE}/campaigns/{hidden.id}", headers=headers)).status_code == 404
@@ -146,7 +149,9 @@ async def test_an_agents_token_sees_only_its_campaigns_and_leads(
     assert created.status_code == 403
     # The agent may set its own availability, and only its own.
     own = await client.put(
-        f"{BASE}/availability", headers=headers, json={"agentId": world.agent.id, "available": False}
+        f"{BASE}/availability",
+        headers=headers,
+        json={"agentId": world.agent.id, "available": False},
     )
     assert own.status_code == 200
     other = await client.put(
@@ -159,7 +164,9 @@ async def test_an_admins_token_sees_the_whole_account(
     client: httpx.AsyncClient, platform: Platform, db: Database, keyring: Keyring
 ) -> None:
     world = platform.world
-    admin_token = await make_token(db, keyring, world.account.id, Scope.PLATFORM, user_id=world.admin.id)
+    admin_token = await make_token(
+        db, keyring, world.account.id, Scope.PLATFORM, user_id=world.admin.id
+    )
     headers = {"Authorization": admin_token.token}
     campaigns_seen = (await client.get(f"{BASE}/campaigns", headers=headers)).json()["items"]
     assert len(campaigns_seen) == 2
