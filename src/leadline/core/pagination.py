@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select
@@ -40,3 +41,22 @@ async def keyset_page(
         rows = rows[:limit]
         return Page(rows, int(rows[-1].id))
     return Page(rows, None)
+
+
+def where_given(statement: Select[Any], *pairs: tuple[Any, object]) -> Select[Any]:
+    """``column == value`` for each (column, value) whose value was given (not None)."""
+    for column, value in pairs:
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
+def within(
+    statement: Select[Any], column: Any, start: datetime | None, end: datetime | None
+) -> Select[Any]:
+    """``start <= column < end``, each bound only when given."""
+    if start is not None:
+        statement = statement.where(column >= start)
+    if end is not None:
+        statement = statement.where(column < end)
+    return statement

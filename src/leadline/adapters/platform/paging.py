@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from fastapi import Query
 from starlette.requests import Request
 
 from leadline.adapters.platform import cursors, wire
-from leadline.adapters.platform.mapping import BASE_PATH
+from leadline.adapters.platform.mapping import BASE_PATH, maybe_parse
 from leadline.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from leadline.http.deps import services
 
@@ -34,6 +36,10 @@ class ListQuery:
     filters: dict[str, Any]
     after: int | None
     limit: int
+
+    def moment(self, name: str, zone: ZoneInfo) -> datetime | None:
+        """The timestamp filter ``name``, read in ``zone`` when it has no offset."""
+        return maybe_parse(self.filters.get(name), zone, name)
 
 
 def resolve(

@@ -347,31 +347,27 @@ class ListDetails(Outgoing):
 # -- Leads
 
 
-class CreateLead(Incoming):
+class _LeadFields(Incoming):
+    customerKey: Str200 | None = None
+    timezone: Str64 | None = None
+    phone1: Str64 | None = None
+    phone2: Str64 | None = None
+    phone3: Str64 | None = None
+    nextAttemptTimestamp: TimestampIn | None = None
+    leadData: LeadData = None
+    statusCode: Int32 | None = None
+    agentId: Id | None = None
+
+
+class CreateLead(_LeadFields):
     listId: Id
-    customerKey: Str200 | None = None
-    timezone: Str64 | None = None
-    phone1: Str64 | None = None
-    phone2: Str64 | None = None
-    phone3: Str64 | None = None
-    nextAttemptTimestamp: TimestampIn | None = None
-    leadData: LeadData = None
-    statusCode: Int32 | None = None
-    agentId: Id | None = None
 
 
-class ChangeLead(Incoming):
+class ChangeLead(_LeadFields):
+    """Only the fields sent change; ``null`` clears phone2/phone3, customerKey, agentId."""
+
     listId: Id | None = None
-    customerKey: Str200 | None = None
-    timezone: Str64 | None = None
-    phone1: Str64 | None = None
-    phone2: Str64 | None = None
-    phone3: Str64 | None = None
     isCompleted: bool | None = None
-    leadData: LeadData = None
-    statusCode: Int32 | None = None
-    agentId: Id | None = None
-    nextAttemptTimestamp: TimestampIn | None = None
 
 
 class LeadCreated(Outgoing):

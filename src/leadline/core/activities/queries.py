@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
 from leadline.core.errors import NotFound
-from leadline.core.pagination import Page, keyset_page
+from leadline.core.pagination import Page, keyset_page, where_given, within
 from leadline.db.models import Activity, Campaign, DialAttempt, Media, User, WrapCode
 
 
@@ -39,16 +39,13 @@ async def page_activities(
     statement = select(Activity).where(
         Activity.account_id == viewer.account_id, _activity_visibility(viewer)
     )
-    if campaign_id is not None:
-        statement = statement.where(Activity.campaign_id == campaign_id)
-    if lead_id is not None:
-        statement = statement.where(Activity.lead_id == lead_id)
-    if created_from is not None:
-        statement = statement.where(Activity.started_at >= created_from)
-    if created_to is not None:
-        statement = statement.where(Activity.started_at < created_to)
-    if activity_type is not None:
-        statement = statement.where(Activity.activity_type == activity_type)
+    statement = where_given(
+        statement,
+        (Activity.campaign_id, campaign_id),
+        (Activity.lead_id, lead_id),
+        (Activity.activity_type, activity_type),
+    )
+    statement = within(statement, Activity.started_at, created_from, created_to)
     return await keyset_page(session, statement, Activity.id, after=after, limit=limit)
 
 
@@ -78,14 +75,10 @@ async def page_attempts(
         DialAttempt.account_id == viewer.account_id,
         viewer.campaign_filter(DialAttempt.campaign_id),
     )
-    if campaign_id is not None:
-        statement = statement.where(DialAttempt.campaign_id == campaign_id)
-    if lead_id is not None:
-        statement = statement.where(DialAttempt.lead_id == lead_id)
-    if dialled_from is not None:
-        statement = statement.where(DialAttempt.dialled_at >= dialled_from)
-    if dialled_to is not None:
-        statement = statement.where(DialAttempt.dialled_at < dialled_to)
+    statement = where_given(
+        statement, (DialAttempt.campaign_id, campaign_id), (DialAttempt.lead_id, lead_id)
+    )
+    statement = within(statement, DialAttempt.dialled_at, dialled_from, dialled_to)
     return await keyset_page(session, statement, DialAttempt.id, after=after, limit=limit)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
 from leadline.core.errors import NotFound
-from leadline.core.pagination import Page, keyset_page
+from leadline.core.pagination import Page, keyset_page, where_given
 from leadline.db.models import Campaign, CampaignMember, LeadList, User, WrapCode
 
 
@@ -46,8 +46,7 @@ async def page_lists(
     statement = select(LeadList).where(
         LeadList.account_id == viewer.account_id, viewer.campaign_filter(LeadList.campaign_id)
     )
-    if campaign_id is not None:
-        statement = statement.where(LeadList.campaign_id == campaign_id)
+    statement = where_given(statement, (LeadList.campaign_id, campaign_id))
     return await keyset_page(session, statement, LeadList.id, after=after, limit=limit)
 
 

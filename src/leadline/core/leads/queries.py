@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
 from leadline.core.errors import NotFound
-from leadline.core.pagination import Page, keyset_page
+from leadline.core.pagination import Page, keyset_page, where_given, within
 from leadline.db.models import (
     Campaign,
     Lead,
@@ -38,18 +38,14 @@ async def page_leads(
     customer_key: str | None = None,
 ) -> Page[Lead]:
     statement = select(Lead).where(Lead.account_id == viewer.account_id, viewer.lead_filter())
-    if campaign_id is not None:
-        statement = statement.where(Lead.campaign_id == campaign_id)
-    if list_id is not None:
-        statement = statement.where(Lead.list_id == list_id)
-    if status_code is not None:
-        statement = statement.where(Lead.status_code == status_code)
-    if uploaded_from is not None:
-        statement = statement.where(Lead.created_at >= uploaded_from)
-    if uploaded_to is not None:
-        statement = statement.where(Lead.created_at < uploaded_to)
-    if customer_key is not None:
-        statement = statement.where(Lead.customer_key == customer_key)
+    statement = where_given(
+        statement,
+        (Lead.campaign_id, campaign_id),
+        (Lead.list_id, list_id),
+        (Lead.status_code, status_code),
+        (Lead.customer_key, customer_key),
+    )
+    statement = within(statement, Lead.created_at, uploaded_from, uploaded_to)
     return await keyset_page(session, statement, Lead.id, after=after, limit=limit)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
-from leadline.core.pagination import Page, keyset_page
+from leadline.core.pagination import Page, keyset_page, where_given
 from leadline.db.models import User
 
 
@@ -23,8 +23,5 @@ async def page_users(
     if not viewer.sees_everything:
         # An agent's own token lists only the agent.
         statement = statement.where(User.id == viewer.user_id)
-    if user_type is not None:
-        statement = statement.where(User.user_type == user_type)
-    if active is not None:
-        statement = statement.where(User.active.is_(active))
+    statement = where_given(statement, (User.user_type, user_type), (User.active, active))
     return await keyset_page(session, statement, User.id, after=after, limit=limit)

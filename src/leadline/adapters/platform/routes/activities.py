@@ -71,12 +71,8 @@ async def list_activities(
             limit=query.limit,
             campaign_id=f.get("campaignId"),
             lead_id=f.get("leadId"),
-            created_from=mapping.maybe_parse(
-                f.get("createdTimestampFrom"), caller.zone, "createdTimestampFrom"
-            ),
-            created_to=mapping.maybe_parse(
-                f.get("createdTimestampTo"), caller.zone, "createdTimestampTo"
-            ),
+            created_from=query.moment("createdTimestampFrom", caller.zone),
+            created_to=query.moment("createdTimestampTo", caller.zone),
             activity_type=f.get("activityType"),
         )
         context = await queries.call_context(session, caller.account_id, page.items)

@@ -73,12 +73,8 @@ async def list_attempts(
             limit=query.limit,
             campaign_id=f.get("campaignId"),
             lead_id=f.get("leadId"),
-            dialled_from=mapping.maybe_parse(
-                f.get("dialledTimestampFrom"), caller.zone, "dialledTimestampFrom"
-            ),
-            dialled_to=mapping.maybe_parse(
-                f.get("dialledTimestampTo"), caller.zone, "dialledTimestampTo"
-            ),
+            dialled_from=query.moment("dialledTimestampFrom", caller.zone),
+            dialled_to=query.moment("dialledTimestampTo", caller.zone),
         )
         context = await queries.call_context(session, caller.account_id, attempts=page.items)
     items = [mapping.attempt_out(item, context, caller.zone) for item in page.items]

@@ -101,12 +101,8 @@ async def list_leads(
             campaign_id=f.get("campaignId"),
             list_id=f.get("listId"),
             status_code=f.get("statusCode"),
-            uploaded_from=mapping.maybe_parse(
-                f.get("uploadedTimestampFrom"), caller.zone, "uploadedTimestampFrom"
-            ),
-            uploaded_to=mapping.maybe_parse(
-                f.get("uploadedTimestampTo"), caller.zone, "uploadedTimestampTo"
-            ),
+            uploaded_from=query.moment("uploadedTimestampFrom", caller.zone),
+            uploaded_to=query.moment("uploadedTimestampTo", caller.zone),
             customer_key=f.get("customerKey"),
         )
         context = await queries.lead_context(session, caller.account_id, page.items)
