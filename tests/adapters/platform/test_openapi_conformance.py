@@ -8,6 +8,7 @@ app owns its own database here, seeded once through the core services.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -62,7 +63,7 @@ async def _seed(url: str) -> str:
 
 # The app exists from import on (schemathesis reads its document at collection); its
 # database connects lazily, so the file is put in place and seeded by the fixture below.
-_WORKDIR = Path(tempfile.mkdtemp(prefix="leadline-platform-fuzz-"))
+_WORKDIR = Path(tempfile.gettempdir()) / f"leadline-platform-fuzz-{os.getpid()}"
 _DATABASE = _WORKDIR / "fuzz.db"
 _URL = f"sqlite:///{_DATABASE}"
 APP = create_app(
@@ -82,6 +83,7 @@ schema = schemathesis.openapi.from_asgi(f"{BASE}/openapi.json", APP)
 
 @pytest.fixture(scope="module")
 def token(sqlite_template: Path) -> Iterator[str]:
+    _WORKDIR.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(sqlite_template, _DATABASE)
     yield asyncio.run(_seed(_URL))
     shutil.rmtree(_WORKDIR, ignore_errors=True)

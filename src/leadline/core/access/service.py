@@ -7,14 +7,17 @@ member of, and in them the leads nobody else is assigned to plus their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.errors import AuthenticationFailed, NotFound, PermissionDenied
 from leadline.db.models import ApiCredential, CampaignMember, Lead, User
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ class Viewer:
             self.campaign_ids is None or lead.assigned_agent_id in (None, self.user_id)
         )
 
-    def check_campaign(self, campaign_id: int) -> None:
-        if not self.sees_campaign(campaign_id):
-            raise NotFound("campaign", campaign_id)
+    def require(self, row: R | None, kind: str, ident: object, visible: Callable[[R], bool]) -> R:
+        """``row`` when it exists in this account and ``visible`` says the viewer sees it;
+        else NotFound (another account's ids look the same as missing ones)."""
+        if row is None or getattr(row, "account_id", None) != self.account_id or not visible(row):
+            raise NotFound(kind, ident)
+        return row
 
 
 async def viewer_for(session: AsyncSession, credential: ApiCredential) -> Viewer:

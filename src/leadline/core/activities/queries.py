@@ -13,7 +13,6 @@ from sqlalchemy import or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
-from leadline.core.errors import NotFound
 from leadline.core.pagination import Page, keyset_page, where_given, within
 from leadline.db.models import Activity, Campaign, DialAttempt, Media, User, WrapCode
 
@@ -51,13 +50,12 @@ async def page_activities(
 
 async def visible_activity(session: AsyncSession, viewer: Viewer, activity_id: int) -> Activity:
     activity = await session.get(Activity, activity_id)
-    if (
-        activity is None
-        or activity.account_id != viewer.account_id
-        or not (viewer.sees_campaign(activity.campaign_id) or activity.agent_id == viewer.user_id)
-    ):
-        raise NotFound("activity", activity_id)
-    return activity
+    return viewer.require(
+        activity,
+        "activity",
+        activity_id,
+        lambda a: viewer.sees_campaign(a.campaign_id) or a.agent_id == viewer.user_id,
+    )
 
 
 async def page_attempts(
@@ -84,13 +82,9 @@ async def page_attempts(
 
 async def visible_attempt(session: AsyncSession, viewer: Viewer, attempt_id: int) -> DialAttempt:
     attempt = await session.get(DialAttempt, attempt_id)
-    if (
-        attempt is None
-        or attempt.account_id != viewer.account_id
-        or not viewer.sees_campaign(attempt.campaign_id)
-    ):
-        raise NotFound("dial attempt", attempt_id)
-    return attempt
+    return viewer.require(
+        attempt, "dial attempt", attempt_id, lambda a: viewer.sees_campaign(a.campaign_id)
+    )
 
 
 @dataclass

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
-from leadline.core.errors import NotFound
 from leadline.core.pagination import Page, keyset_page, where_given
 from leadline.db.models import Campaign, CampaignMember, LeadList, User, WrapCode
 
@@ -26,13 +25,7 @@ async def page_campaigns(
 
 async def visible_campaign(session: AsyncSession, viewer: Viewer, campaign_id: int) -> Campaign:
     campaign = await session.get(Campaign, campaign_id)
-    if (
-        campaign is None
-        or campaign.account_id != viewer.account_id
-        or not viewer.sees_campaign(campaign.id)
-    ):
-        raise NotFound("campaign", campaign_id)
-    return campaign
+    return viewer.require(campaign, "campaign", campaign_id, lambda c: viewer.sees_campaign(c.id))
 
 
 async def page_lists(
@@ -52,13 +45,9 @@ async def page_lists(
 
 async def visible_list(session: AsyncSession, viewer: Viewer, list_id: int) -> LeadList:
     lead_list = await session.get(LeadList, list_id)
-    if (
-        lead_list is None
-        or lead_list.account_id != viewer.account_id
-        or not viewer.sees_campaign(lead_list.campaign_id)
-    ):
-        raise NotFound("list", list_id)
-    return lead_list
+    return viewer.require(
+        lead_list, "list", list_id, lambda item: viewer.sees_campaign(item.campaign_id)
+    )
 
 
 async def lists_of(session: AsyncSession, campaign_ids: Sequence[int]) -> dict[int, list[LeadList]]:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
-from leadline.core.errors import NotFound
 from leadline.core.pagination import Page, keyset_page, where_given, within
 from leadline.db.models import (
     Campaign,
@@ -50,10 +49,7 @@ async def page_leads(
 
 
 async def visible_lead(session: AsyncSession, viewer: Viewer, lead_id: int) -> Lead:
-    lead = await session.get(Lead, lead_id)
-    if lead is None or lead.account_id != viewer.account_id or not viewer.sees_lead(lead):
-        raise NotFound("lead", lead_id)
-    return lead
+    return viewer.require(await session.get(Lead, lead_id), "lead", lead_id, viewer.sees_lead)
 
 
 @dataclass
