@@ -105,10 +105,3 @@ async def store(
     record.response_status = status
     record.response_body = json.dumps(body, default=str)
     await session.flush()
-
-
-async def purge_expired(session: AsyncSession) -> int:
-    result = await session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < clock.now() - RETENTION)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
