@@ -37,57 +37,55 @@ def _ms(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
 
 
-async def run(leads: int, limit: int) -> None:
-    with tempfile.TemporaryDirectory() as workdir:
-        url = f"sqlite:///{workdir}/bench.db"
-        upgrade(url)
-        db = Database(url)
-        world = await make_world(db, name="Bench")
-        issued = await make_token(
-            db,
-            Keyring(SECRET),
-            world.account.id,
-            Scope.PLATFORM,
-            rate_limit_per_second=1_000_000,
-            rate_limit_burst=1_000_000,
-        )
-        settings = Settings(
-            database_url=url,
-            secret_key=SECRET,
-            run_worker=False,
-            dialler="off",
-            var_dir=Path(workdir) / "var",
-            media_dir=Path(workdir) / "media",
-            log_level="WARNING",
-        )
-        app = create_app(settings, database=db)
-        headers = {"Authorization": issued.token}
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            creates = []
-            started = time.perf_counter()
-            for index in range(leads):
-                t0 = time.perf_counter()
-                response = await client.post(
-                    f"{BASE}/leads",
-                    headers=headers,
-                    json={"listId": world.lead_list.id, "phone1": f"+4479{index:08d}"},
-                )
-                assert response.status_code == 201, response.text
-                creates.append(time.perf_counter() - t0)
-            create_total = time.perf_counter() - started
-            pages = []
-            seen = 0
-            next_uri: str | None = f"{BASE}/leads?limit={limit}"
-            started = time.perf_counter()
-            while next_uri:
-                t0 = time.perf_counter()
-                body = (await client.get(next_uri, headers=headers)).json()
-                pages.append(time.perf_counter() - t0)
-                seen += len(body["items"])
-                next_uri = body["metadata"]["nextUri"]
-            walk_total = time.perf_counter() - started
-        await db.dispose()
+async def run(workdir: str, leads: int, limit: int) -> None:
+    url = f"sqlite:///{workdir}/bench.db"
+    db = Database(url)
+    world = await make_world(db, name="Bench")
+    issued = await make_token(
+        db,
+        Keyring(SECRET),
+        world.account.id,
+        Scope.PLATFORM,
+        rate_limit_per_second=1_000_000,
+        rate_limit_burst=1_000_000,
+    )
+    settings = Settings(
+        database_url=url,
+        secret_key=SECRET,
+        run_worker=False,
+        dialler="off",
+        var_dir=Path(workdir) / "var",
+        media_dir=Path(workdir) / "media",
+        log_level="WARNING",
+    )
+    app = create_app(settings, database=db)
+    headers = {"Authorization": issued.token}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        creates = []
+        started = time.perf_counter()
+        for index in range(leads):
+            t0 = time.perf_counter()
+            response = await client.post(
+                f"{BASE}/leads",
+                headers=headers,
+                json={"listId": world.lead_list.id, "phone1": f"+4479{index:08d}"},
+            )
+            assert response.status_code == 201, response.text
+            creates.append(time.perf_counter() - t0)
+        create_total = time.perf_counter() - started
+        pages = []
+        seen = 0
+        next_uri: str | None = f"{BASE}/leads?limit={limit}"
+        started = time.perf_counter()
+        while next_uri:
+            t0 = time.perf_counter()
+            body = (await client.get(next_uri, headers=headers)).json()
+            pages.append(time.perf_counter() - t0)
+            seen += len(body["items"])
+            next_uri = body["metadata"]["nextUri"]
+        walk_total = time.perf_counter() - started
+    await db.dispose()
     print(f"POST /leads x {leads}: {leads / create_total:.0f}/s sequential; {_ms(creates)}")
     print(
         f"GET /leads walk, {seen} leads in {len(pages)} pages of {limit}: "
@@ -101,7 +99,9 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=5000)
     parser.add_argument("--limit", type=int, default=100)
     args = parser.parse_args()
-    asyncio.run(run(args.leads, args.limit))
+    with tempfile.TemporaryDirectory() as workdir:
+        upgrade(f"sqlite:///{workdir}/bench.db")
+        asyncio.run(run(workdir, args.leads, args.limit))
 
 
 if __name__ == "__main__":
