@@ -45,6 +45,9 @@ def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
 
     mount_softphone(app, shapes)
     mount_console(app, shapes)
+    from leadline.adapters.platform.routes import mount as mount_platform
+
+    mount_platform(app, shapes)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -213,3 +213,49 @@ async def member_ids(session: AsyncSession, campaign_id: int) -> list[int]:
             select(CampaignMember.user_id).where(CampaignMember.campaign_id == campaign_id)
         )
     )
+
+
+async def update_campaign(
+    session: AsyncSession, campaign: Campaign, changes: Mapping[str, object]
+) -> Campaign:
+    """Change what ``changes`` names (``name``, ``campaign_type``, ``timezone``,
+    ``dialling_mode``, ``calling_hours``, ``max_attempts``, ``retry_delays``,
+    ``max_abandon_rate``, ``is_active``), each checked as on creation. Pausing
+    (``is_active`` false) stops the dialler from starting new calls."""
+    if "name" in changes:
+        name = str(changes["name"] or "").strip()
+        if not name:
+            raise ValidationFailed.single("campaignName", "must not be blank")
+        campaign.name = name
+    if "campaign_type" in changes:
+        if changes["campaign_type"] not in CAMPAIGN_TYPES:
+            raise ValidationFailed.single("campaignType", "inbound or outbound")
+        campaign.campaign_type = str(changes["campaign_type"])
+    if "dialling_mode" in changes:
+        if changes["dialling_mode"] not in DIALLING_MODES:
+            raise ValidationFailed.single("diallingMode", "preview, progressive or predictive")
+        campaign.dialling_mode = str(changes["dialling_mode"])
+    if "timezone" in changes:
+        clock.zone(str(changes["timezone"]))
+        campaign.timezone = str(changes["timezone"])
+    if "calling_hours" in changes:
+        hours = changes["calling_hours"]
+        campaign.calling_hours = normalise_calling_hours(
+            hours if isinstance(hours, Mapping) else {}
+        )
+    if "max_attempts" in changes:
+        attempts = changes["max_attempts"]
+        if not isinstance(attempts, int) or not 1 <= attempts <= 100:
+            raise ValidationFailed.single("maxAttempts", "from 1 to 100")
+        campaign.max_attempts = attempts
+    if "retry_delays" in changes:
+        delays = changes["retry_delays"]
+        campaign.retry_delays = normalise_retry_delays(
+            delays if isinstance(delays, Mapping) else {}
+        )
+    if "max_abandon_rate" in changes:
+        campaign.max_abandon_rate = _check_abandon_rate(changes["max_abandon_rate"])
+    if "is_active" in changes:
+        campaign.is_active = bool(changes["is_active"])
+    await session.flush()
+    return campaign

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from leadline.core.pagination import Page, keyset_page
 from leadline.db.models import DncEntry
 
 
@@ -67,3 +68,16 @@ async def remove(session: AsyncSession, account_id: int, number: str) -> bool:
         delete(DncEntry).where(DncEntry.account_id == account_id, DncEntry.number == number)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def page_entries(
+    session: AsyncSession, account_id: int, *, after: int | None, limit: int
+) -> Page[DncEntry]:
+    statement = select(DncEntry).where(DncEntry.account_id == account_id)
+    return await keyset_page(session, statement, DncEntry.id, after=after, limit=limit)
+
+
+async def get_entry(session: AsyncSession, account_id: int, number: str) -> DncEntry | None:
+    return await session.scalar(
+        select(DncEntry).where(DncEntry.account_id == account_id, DncEntry.number == number)
+    )

@@ -3,16 +3,17 @@ closing them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
 from leadline.core.errors import (
+    Conflict,
     DuplicateCustomerKey,
     DuplicateOpenLead,
     NotFound,
@@ -22,7 +23,7 @@ from leadline.core.leads import scheduling
 from leadline.core.ownership import get_owned
 from leadline.core.phones import tail
 from leadline.core.vocabulary import LeadStatus
-from leadline.db.models import Campaign, Contact, Lead, LeadList, LeadPhone, LeadStatusCode
+from leadline.db.models import Campaign, Contact, Lead, LeadList, LeadPhone, LeadStatusCode, User
 
 MAX_PHONES = 3
 
@@ -218,3 +219,128 @@ async def cancel_if_untouched(session: AsyncSession, lead_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+# -- Changing and deleting leads (the platform API's PATCH/PUT and DELETE).
+
+
+async def check_agent(session: AsyncSession, account_id: int, agent_id: int) -> None:
+    agent = await session.get(User, agent_id)
+    if agent is None or agent.account_id != account_id:
+        raise ValidationFailed.single("agentId", f"unknown agent {agent_id}")
+
+
+async def update_lead(
+    session: AsyncSession,
+    lead: Lead,
+    changes: Mapping[str, Any],
+    *,
+    phones: Mapping[int, str | None] | None = None,
+) -> Lead:
+    """Change only what ``changes`` names (``list_id``, ``customer_key``, ``timezone``,
+    ``data``, ``status_code``, ``assigned_agent_id``, ``next_attempt_at``, ``completed``)
+    and the phones in ``phones`` (index → E.164, or None to remove it).
+
+    A completed lead cannot be reopened (:class:`Conflict`). Moving the lead to another
+    campaign's list, or giving it a key its list already has, is decided by the same
+    unique indexes as :func:`create_lead`.
+    """
+    if changes.get("completed") is False and lead.completed_at is not None:
+        raise Conflict("a completed lead cannot be reopened")
+    # Check everything first: the queries below would flush half-made changes.
+    target: LeadList | None = None
+    if "list_id" in changes:
+        target = await session.get(LeadList, changes["list_id"])
+        if target is None or target.account_id != lead.account_id:
+            raise ValidationFailed.single("listId", f"unknown list {changes['list_id']}")
+    if changes.get("timezone") is not None:
+        clock.zone(changes["timezone"])
+    if changes.get("status_code") is not None:
+        await check_status_code(session, lead.account_id, changes["status_code"])
+    if changes.get("assigned_agent_id") is not None:
+        await check_agent(session, lead.account_id, changes["assigned_agent_id"])
+    current = await phones_of(session, lead.id)
+    lead_id, contact_id = lead.id, lead.contact_id
+    campaign_id = target.campaign_id if target is not None else lead.campaign_id
+    customer_key = changes.get("customer_key", lead.customer_key)
+    try:
+        # Changed inside the savepoint: beginning one flushes whatever is pending.
+        async with session.begin_nested():
+            if target is not None:
+                lead.list_id = target.id
+                lead.campaign_id = target.campaign_id
+            if "timezone" in changes:
+                lead.timezone = changes["timezone"]
+            if changes.get("status_code") is not None:
+                lead.status_code = int(changes["status_code"])
+            if "assigned_agent_id" in changes:
+                lead.assigned_agent_id = changes["assigned_agent_id"]
+            if "customer_key" in changes:
+                lead.customer_key = changes["customer_key"]
+            if "data" in changes:
+                lead.data = dict(changes["data"] or {})
+            if changes.get("next_attempt_at") is not None:
+                lead.next_attempt_at = changes["next_attempt_at"]
+            await session.flush()
+    except IntegrityError:
+        existing = await open_lead_of(session, campaign_id, contact_id)
+        if existing is not None and existing.id != lead_id:
+            raise DuplicateOpenLead(existing.id) from None
+        raise DuplicateCustomerKey(str(customer_key)) from None
+    if phones:
+        await _replace_phones(session, lead, current, phones)
+        current = await phones_of(session, lead.id)
+    if changes.get("completed") is True and lead.completed_at is None:
+        return await complete(session, lead, lead.status_code)
+    if lead.completed_at is None:
+        campaign = await session.get(Campaign, lead.campaign_id)
+        assert campaign is not None
+        due = lead.next_attempt_at or clock.now()
+        first = current[0].number if current else ""
+        lead.dialable_at = scheduling.dialable_at(campaign, lead.timezone, first, due)
+        await session.flush()
+    return lead
+
+
+async def _replace_phones(
+    session: AsyncSession,
+    lead: Lead,
+    current: list[LeadPhone],
+    phones: Mapping[int, str | None],
+) -> None:
+    by_index = {phone.phone_index: phone for phone in current}
+    remaining = {index for index in by_index if phones.get(index, "") is not None}
+    remaining |= {index for index, number in phones.items() if number is not None}
+    if not remaining:
+        raise ValidationFailed.single("phone1", "at least one phone is required")
+    for index, number in phones.items():
+        existing = by_index.get(index)
+        if number is None:
+            if existing is not None:
+                await session.delete(existing)
+        elif existing is not None:
+            if existing.number != number:
+                existing.number = number
+                existing.tail = tail(number)
+                existing.attempts = 0
+                existing.last_dial_status_id = None
+        else:
+            session.add(
+                LeadPhone(
+                    account_id=lead.account_id,
+                    lead_id=lead.id,
+                    phone_index=index,
+                    number=number,
+                    tail=tail(number),
+                )
+            )
+    await session.flush()
+
+
+async def delete_lead(session: AsyncSession, lead: Lead) -> None:
+    """Take the lead out of the dialler and delete it. Its activities, dial attempts and
+    costs stay, with their lead set to null (the foreign keys say ``SET NULL``)."""
+    await session.execute(
+        delete(Lead).where(Lead.id == lead.id).execution_options(synchronize_session=False)
+    )
+    session.expunge(lead)

@@ -1,0 +1,35 @@
+"""What every resource router shares: the error responses it declares."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from leadline.adapters.platform import wire
+
+_ERRORS = {
+    400: "Malformed request (JSON that does not parse)",
+    401: "Missing or invalid token",
+    403: "The token may not do this",
+    404: "No such record in this account",
+    409: "Conflicts with the current state",
+    413: "Request body over 1 MiB",
+    422: "Validation failed (also unknown fields)",
+    429: "Over the token's rate limit (see Retry-After)",
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": wire.ErrorBody, "description": text} for status, text in _ERRORS.items()
+}
+
+
+def path_id(description: str) -> Any:
+    return Path(ge=1, le=wire.MAX_ID, description=description)
+
+
+ActivityId = Annotated[int, path_id("Activity id")]
+CampaignId = Annotated[int, path_id("Campaign id")]
+ListId = Annotated[int, path_id("List id")]
+LeadId = Annotated[int, path_id("Lead id")]
+AttemptId = Annotated[int, path_id("Dial attempt id")]

@@ -1,0 +1,1 @@
+"""Idempotency keys: one answer per key."""
