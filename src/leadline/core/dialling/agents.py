@@ -88,7 +88,9 @@ async def reserve_next_lead(
         for candidate in await hopper.queue(session, campaign, now, 5, agent_ids=[agent.id]):
             until = now + timedelta(seconds=RESERVATION_SECONDS)
             lead = candidate.lead
-            if not await leads.claim_for_dialling(session, lead.id, f"agent:{agent.id}", until, now=now):
+            if not await leads.claim_for_dialling(
+                session, lead.id, f"agent:{agent.id}", until, now=now
+            ):
                 continue
             lead.reserved_for_agent_id = agent.id
             attempt = await calls.start_attempt(
@@ -140,7 +142,9 @@ async def wrap_up(
             raise ValidationFailed.single("callBackAt", "needs a time zone")
         status = status if status is not None else int(LeadStatus.CALL_BACK)
     if status is None:
-        raise ValidationFailed.single("statusCode", "give a status code, a wrap code or a call-back")
+        raise ValidationFailed.single(
+            "statusCode", "give a status code, a wrap code or a call-back"
+        )
     await leads.check_status_code(session, attempt.account_id, status)
     final = await session.scalar(
         select(LeadStatusCode.is_final).where(

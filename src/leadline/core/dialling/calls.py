@@ -290,9 +290,7 @@ async def cancel_undialled(
     await session.flush()
 
 
-async def renew_leases(
-    session: AsyncSession, worker_id: str, until: datetime
-) -> list[int]:
+async def renew_leases(session: AsyncSession, worker_id: str, until: datetime) -> list[int]:
     """Keep this worker's live calls (and their leads' claims) from expiring."""
     live = list(
         await session.scalars(
@@ -349,7 +347,9 @@ async def live_attempts(session: AsyncSession, worker_id: str) -> list[DialAttem
     )
 
 
-async def pending_attempts(session: AsyncSession, worker_id: str, limit: int = 200) -> list[DialAttempt]:
+async def pending_attempts(
+    session: AsyncSession, worker_id: str, limit: int = 200
+) -> list[DialAttempt]:
     """Attempts recorded but not yet dialled that this worker may dial: its own, and
     preview reservations nobody has taken yet (taken here, atomically)."""
     unowned = list(

@@ -173,7 +173,9 @@ def following_index(phones: Sequence[LeadPhone], used: LeadPhone) -> int:
     return later[0] if later else indexes[0]
 
 
-async def phones_by_lead(session: AsyncSession, lead_ids: Sequence[int]) -> dict[int, list[LeadPhone]]:
+async def phones_by_lead(
+    session: AsyncSession, lead_ids: Sequence[int]
+) -> dict[int, list[LeadPhone]]:
     grouped: dict[int, list[LeadPhone]] = defaultdict(list)
     if not lead_ids:
         return grouped

@@ -39,7 +39,9 @@ def _number(options: dict[str, object], key: str, default: float) -> float:
     return float(value) if isinstance(value, int | float) else default
 
 
-def _span(options: dict[str, object], key: str, default: tuple[float, float]) -> tuple[float, float]:
+def _span(
+    options: dict[str, object], key: str, default: tuple[float, float]
+) -> tuple[float, float]:
     value = options.get(key)
     if isinstance(value, int | float):
         return float(value), float(value)
@@ -123,7 +125,9 @@ class SimulatedBackend:
                 if call.outcome == DialStatus.ANSWERED:
                     call.state = "waiting"
                     events.append(
-                        CallEvent(call.call_id, call.attempt_id, CallEventKind.ANSWERED, call.ring_until)
+                        CallEvent(
+                            call.call_id, call.attempt_id, CallEventKind.ANSWERED, call.ring_until
+                        )
                     )
                 else:
                     call.state = "over"
