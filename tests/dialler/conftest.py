@@ -132,7 +132,9 @@ class Floor:
             return list(await session.scalars(statement))
 
 
-async def make_floor(db: Database, media: Path, options: dict[str, object], **fields: object) -> Floor:
+async def make_floor(
+    db: Database, media: Path, options: dict[str, object], **fields: object
+) -> Floor:
     world = await make_world(db)
     floor = Floor(db, world, media)
     await floor.configure(

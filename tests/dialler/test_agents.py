@@ -91,7 +91,9 @@ async def test_next_lead_skips_leads_assigned_to_another_agent(
     floor = await make_floor(db, tmp_path, sim(), dialling_mode="preview")
     other = await floor.agent("other")
     await floor.lead(A, due=now, assigned_agent_id=other)
-    mine = await floor.lead(B, due=now + timedelta(seconds=-5), assigned_agent_id=floor.world.agent.id)
+    mine = await floor.lead(
+        B, due=now + timedelta(seconds=-5), assigned_agent_id=floor.world.agent.id
+    )
     reservation = await _reserve(floor, floor.world.agent.id, now)
     assert reservation is not None and reservation.lead.id == mine
     assert await _reserve(floor, other, now) is not None

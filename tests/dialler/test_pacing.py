@@ -71,7 +71,9 @@ async def test_availability_changes_take_effect_at_once(
     assert (await engine.tick(now + timedelta(seconds=1))).started == 1
 
 
-async def test_a_paused_campaign_starts_no_call(db: Database, tmp_path: Path, now: datetime) -> None:
+async def test_a_paused_campaign_starts_no_call(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
     floor = await make_floor(db, tmp_path, sim(answer_rate=1), is_active=False)
     await _leads(floor, 2, now)
     assert (await floor.engine().tick(now)).started == 0
