@@ -11,6 +11,7 @@ import typer
 
 from leadline.cli.admin import accounts_app, campaigns_app, keys_app, users_app
 from leadline.cli.common import console, keyring, print_json, run, settings, transaction
+from leadline.cli.dialler import dialler_app
 
 app = typer.Typer(
     name="leadline",
@@ -24,6 +25,7 @@ app.add_typer(accounts_app, name="accounts")
 app.add_typer(users_app, name="users")
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(keys_app, name="keys")
+app.add_typer(dialler_app, name="dialler")
 
 
 @db_app.command("upgrade")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from leadline.core.demo import base
+from leadline.core.demo import base, dialler
 from leadline.core.demo.builder import DemoStep
 
 STEPS: list[DemoStep] = [
     base.account_and_people,
     base.campaigns_and_leads,
     base.credentials,
+    dialler.dialler,
 ]
