@@ -292,13 +292,14 @@ async def cancel_undialled(
 
 async def renew_leases(session: AsyncSession, worker_id: str, until: datetime) -> list[int]:
     """Keep this worker's live calls (and their leads' claims) from expiring."""
-    live = list(
-        await session.scalars(
-            select(DialAttempt.id).where(
+    rows = (
+        await session.execute(
+            select(DialAttempt.id, DialAttempt.lead_id).where(
                 DialAttempt.state.in_(LIVE_STATES), DialAttempt.worker_id == worker_id
             )
         )
-    )
+    ).all()
+    live = [attempt_id for attempt_id, _ in rows]
     if live:
         await session.execute(
             update(DialAttempt)
@@ -308,7 +309,10 @@ async def renew_leases(session: AsyncSession, worker_id: str, until: datetime) -
         )
         await session.execute(
             update(Lead)
-            .where(Lead.locked_by.in_([holder_of(attempt_id) for attempt_id in live]))
+            .where(
+                Lead.id.in_([lead_id for _, lead_id in rows if lead_id is not None]),
+                Lead.locked_by.in_([holder_of(attempt_id) for attempt_id in live]),
+            )
             .values(locked_until=until)
             .execution_options(synchronize_session=False)
         )

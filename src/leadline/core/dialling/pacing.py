@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadline.core import clock
 from leadline.core.dialling.calls import LIVE_STATES, wrap_timeout
 from leadline.core.vocabulary import DialStatus
-from leadline.db.models import Campaign, CampaignMember, DialAttempt, Lead, User
+from leadline.db.models import Campaign, CampaignMember, DialAttempt, User
 
 #: Finished attempts needed before the measured answer rate is trusted.
 MIN_SAMPLE = 20
@@ -131,12 +131,8 @@ async def busy_agents(
             ),
         )
     )
-    reserved = await session.scalars(
-        select(Lead.reserved_for_agent_id).where(
-            Lead.reserved_for_agent_id.in_(agent_ids), Lead.completed_at.is_(None)
-        )
-    )
-    return {agent for agent in [*on_call, *reserved] if agent is not None}
+    # A preview reservation is an attempt in ``dialling`` with its agent: counted above.
+    return {agent for agent in on_call if agent is not None}
 
 
 async def agent_floor(session: AsyncSession, campaign: Campaign, now: datetime) -> AgentFloor:
