@@ -14,6 +14,7 @@ from leadline.cli.common import console, keyring, print_json, run, settings, tra
 from leadline.cli.portal import agencies_app, hooks_app, listings_app
 from leadline.cli.costs import costs_app
 from leadline.cli.lead_types import lead_types_app
+from leadline.cli.dialler import dialler_app
 
 app = typer.Typer(
     name="leadline",
@@ -32,6 +33,7 @@ app.add_typer(agencies_app, name="agencies")
 app.add_typer(listings_app, name="listings")
 app.add_typer(costs_app, name="costs")
 app.add_typer(lead_types_app, name="lead-types")
+app.add_typer(dialler_app, name="dialler")
 
 
 @db_app.command("upgrade")

@@ -37,6 +37,9 @@ def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int) -> AsyncEngine
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 64 MiB of page cache per connection (the default is 2 MiB): the hot index pages
+        # of a million-lead campaign stay in memory.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -37,6 +37,15 @@ async def prune_expired_records(services: Services) -> int:
     return int(getattr(failures, "rowcount", 0) or 0) + int(getattr(records, "rowcount", 0) or 0)
 
 
+async def dialler_tick(services: Services) -> object:
+    """One tick of this process's dialler engine (see ``leadline.dialler.engine``)."""
+    from leadline.dialler.engine import engine_for
+    from leadline.worker.runner import worker_identity
+
+    return await engine_for(services.settings, services.db, worker_identity()).tick()
+
+
 JOBS: list[Job] = [
     Job("prune-expired-records", 3600, prune_expired_records),
+    Job("dialler-engine", 1.0, dialler_tick, enabled=lambda settings: settings.dialler == "on"),
 ]

@@ -6,6 +6,7 @@ from leadline.core.demo import base, portal
 from leadline.core.demo import base, call_costs
 from leadline.core.demo import base, dialler_api
 from leadline.core.demo import base, softphone
+from leadline.core.demo import base, dialler
 from leadline.core.demo.builder import DemoStep
 
 STEPS: list[DemoStep] = [
@@ -16,4 +17,5 @@ STEPS: list[DemoStep] = [
     call_costs.billable_call,
     dialler_api.lead_types_step,
     softphone.seed_callers,
+    dialler.dialler,
 ]

@@ -7,7 +7,7 @@ overlap of their windows when there are several), else the campaign's zone.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from leadline.core import clock
@@ -50,6 +50,26 @@ def is_callable_at(campaign: Campaign, zones: list[ZoneInfo], moment: datetime) 
     return all(_open_in_zone(campaign, zone, moment) for zone in zones)
 
 
+def _first_instant_at(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The first instant whose wall-clock time in ``zone`` on ``day`` is ``wall`` or later.
+
+    On a day the clocks go back a wall time happens twice: the first one counts. On a day
+    they go forward a wall time inside the gap never happens: the window then opens when
+    the clocks jump (02:30 in a 01:00→02:00 gap opens at 02:00 summer time).
+    """
+    earlier = datetime.combine(day, wall, tzinfo=zone)  # fold=0
+    as_utc = earlier.astimezone(UTC)
+    if as_utc.astimezone(zone).replace(tzinfo=None) == earlier.replace(tzinfo=None):
+        return as_utc
+    # In a gap: fold=1 reads the wall time with the offset after the jump, an instant
+    # before the jump; step forward to the first minute whose wall time has passed ``wall``.
+    moment = earlier.replace(fold=1).astimezone(UTC)
+    target = datetime.combine(day, wall)
+    while moment.astimezone(zone).replace(tzinfo=None) < target:
+        moment += timedelta(minutes=1)
+    return moment
+
+
 def _boundaries(campaign: Campaign, zone: ZoneInfo, after: datetime) -> list[datetime]:
     """Every window opening in ``zone`` within the horizon after ``after``, in UTC."""
     result = []
@@ -57,10 +77,9 @@ def _boundaries(campaign: Campaign, zone: ZoneInfo, after: datetime) -> list[dat
     for offset in range(_HORIZON_DAYS + 1):
         day = local_day + timedelta(days=offset)
         for start, _end in (campaign.calling_hours or {}).get(WEEKDAYS[day.weekday()], []):
-            start_t = _parse(start) or time(0)
-            opening = datetime.combine(day, start_t, tzinfo=zone)
+            opening = _first_instant_at(day, _parse(start) or time(0), zone)
             if opening > after:
-                result.append(opening.astimezone(after.tzinfo))
+                result.append(opening)
     return result
 
 

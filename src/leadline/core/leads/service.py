@@ -177,11 +177,17 @@ def _not_held(now: datetime) -> Any:
 
 
 async def claim_for_dialling(
-    session: AsyncSession, lead_id: int, holder: str, until: datetime
+    session: AsyncSession,
+    lead_id: int,
+    holder: str,
+    until: datetime,
+    *,
+    now: datetime | None = None,
 ) -> bool:
     """Take the lead for dialling until ``until``; False when it is closed or held by a
-    live claim of another holder (or cancelled meanwhile)."""
-    now = clock.now()
+    live claim of another holder (or cancelled meanwhile). ``now`` decides whether an
+    old claim has run out (the dialler passes its own clock)."""
+    now = now or clock.now()
     result = await session.execute(
         update(Lead)
         .where(Lead.id == lead_id, Lead.completed_at.is_(None), _not_held(now))

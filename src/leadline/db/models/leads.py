@@ -50,6 +50,27 @@ class Lead(IdMixin, TimestampsMixin, Base):
             sqlite_where=text("completed_at IS NULL"),
             postgresql_where=text("completed_at IS NULL"),
         ),
+        # The hopper reads each list in the dialler by this index, so list weights cost
+        # nothing and a list out of the dialler is never scanned.
+        Index(
+            "ix_leads_list_dialable",
+            "list_id",
+            "dialable_at",
+            sqlite_where=text("completed_at IS NULL"),
+            postgresql_where=text("completed_at IS NULL"),
+        ),
+        # The few leads that go first (call-backs, abandoned calls, agent-assigned leads).
+        Index(
+            "ix_leads_preferred",
+            "campaign_id",
+            "dialable_at",
+            sqlite_where=text(
+                "completed_at IS NULL AND (priority > 0 OR assigned_agent_id IS NOT NULL)"
+            ),
+            postgresql_where=text(
+                "completed_at IS NULL AND (priority > 0 OR assigned_agent_id IS NOT NULL)"
+            ),
+        ),
         Index("ix_leads_account_id_id", "account_id", "id"),
         Index("ix_leads_contact", "contact_id"),
         Index("ix_leads_type", "account_id", "lead_type_id", "contact_id"),
