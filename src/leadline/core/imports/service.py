@@ -91,6 +91,7 @@ async def create_import(
     credential_id: int | None = None,
     source: str = "api",
     max_rows: int | None = MAX_BULK_ROWS,
+    batch_size: int = BATCH_SIZE,
 ) -> BulkImport:
     """Store a bulk request and answer at once (status ``pending``).
 
@@ -138,10 +139,10 @@ async def create_import(
                 "import_id": header.id,
                 "seq": seq,
                 "first_row": first,
-                "last_row": min(first + BATCH_SIZE, len(rows)) - 1,
+                "last_row": min(first + batch_size, len(rows)) - 1,
                 "state": "pending",
             }
-            for seq, first in enumerate(range(0, len(rows), BATCH_SIZE))
+            for seq, first in enumerate(range(0, len(rows), batch_size))
         ],
     )
     return header
@@ -230,28 +231,33 @@ async def claim_batch(
     """Take the next pending batch (never one a live worker holds) until the lease ends,
     and mark its import as processing. The caller commits at once."""
     now = clock.now()
+    expired = or_(BulkImportBatch.lease_until.is_(None), BulkImportBatch.lease_until < now)
     candidate = (
         select(BulkImportBatch.import_id, BulkImportBatch.seq)
         .join(BulkImport, BulkImport.id == BulkImportBatch.import_id)
         .where(
             BulkImportBatch.state == "pending",
-            or_(BulkImportBatch.lease_until.is_(None), BulkImportBatch.lease_until < now),
+            expired,
             BulkImport.status.in_(("pending", "processing")),
         )
         .order_by(BulkImportBatch.import_id, BulkImportBatch.seq)
         .limit(1)
     )
     if session.get_bind().dialect.name == "postgresql":
+        # The row lock keeps every concurrent claimer off this batch until we commit.
         candidate = candidate.with_for_update(skip_locked=True, of=BulkImportBatch)
-    chosen = candidate.subquery()
-    # One statement: on SQLite the conditional UPDATE is the atomic claim; on PostgreSQL
-    # the row lock taken by SKIP LOCKED keeps a concurrent claimer off the same batch.
+    chosen = (await session.execute(candidate)).first()
+    if chosen is None:
+        return None
+    # Conditional, so the claim holds even where the SELECT took no lock (SQLite, whose
+    # write transaction is the database's single writer anyway).
     result = await session.execute(
         update(BulkImportBatch)
         .where(
-            BulkImportBatch.import_id == chosen.c.import_id,
-            BulkImportBatch.seq == chosen.c.seq,
+            BulkImportBatch.import_id == chosen.import_id,
+            BulkImportBatch.seq == chosen.seq,
             BulkImportBatch.state == "pending",
+            expired,
         )
         .values(holder=holder, lease_until=now + lease)
         .returning(
