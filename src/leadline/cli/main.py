@@ -11,6 +11,7 @@ import typer
 
 from leadline.cli.admin import accounts_app, campaigns_app, keys_app, users_app
 from leadline.cli.common import console, keyring, print_json, run, settings, transaction
+from leadline.cli.imports import import_leads
 
 app = typer.Typer(
     name="leadline",
@@ -24,6 +25,7 @@ app.add_typer(accounts_app, name="accounts")
 app.add_typer(users_app, name="users")
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(keys_app, name="keys")
+app.command("import")(import_leads)
 
 
 @db_app.command("upgrade")

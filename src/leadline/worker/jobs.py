@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +12,7 @@ from sqlalchemy import delete
 
 from leadline.config import Settings
 from leadline.core import clock
+from leadline.core.imports.service import process_pending
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
 
@@ -37,6 +40,13 @@ async def prune_expired_records(services: Services) -> int:
     return int(getattr(failures, "rowcount", 0) or 0) + int(getattr(records, "rowcount", 0) or 0)
 
 
+async def process_bulk_imports(services: Services) -> int:
+    """Work through waiting bulk-import batches (any number of workers share them)."""
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    return await process_pending(services.db, holder)
+
+
 JOBS: list[Job] = [
     Job("prune-expired-records", 3600, prune_expired_records),
+    Job("bulk-imports", 1, process_bulk_imports),
 ]
