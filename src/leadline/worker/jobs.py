@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from leadline.config import Settings
 from leadline.core import clock
+from leadline.core.erasure.retention import purge_expired_media, remove_stored_file
 from leadline.core.imports.service import process_pending
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
@@ -46,7 +47,26 @@ async def process_bulk_imports(services: Services) -> int:
     return await process_pending(services.db, holder)
 
 
+async def purge_expired_media_job(services: Services) -> int:
+    """Delete the audio of media older than ``media_retention_days`` (metadata stays)."""
+    settings = services.settings
+    older_than = clock.now() - timedelta(days=settings.media_retention_days)
+    async with services.db.transaction() as session:
+        keys = await purge_expired_media(session, older_than)
+    # Files go only once the rows say so: a crash in between leaves a file without a
+    # live row, never a live row without its file.
+    for key in keys:
+        remove_stored_file(settings.resolved_media_dir, key)
+    return len(keys)
+
+
 JOBS: list[Job] = [
     Job("prune-expired-records", 3600, prune_expired_records),
     Job("bulk-imports", 1, process_bulk_imports),
+    Job(
+        "media-retention",
+        86400,
+        purge_expired_media_job,
+        enabled=lambda settings: settings.media_retention_days > 0,
+    ),
 ]
