@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadline.core import clock
 from leadline.core.errors import NotFound
 from leadline.core.phones import tail
+from leadline.db.ids import reserve_ids
 from leadline.db.locks import lock_key, lock_keys
 from leadline.db.models import Company, Contact, ContactEmail, Phone
 
@@ -208,16 +209,24 @@ async def find_or_create_contacts(
     missing = [number for number in wanted if number not in found]
     if missing:
         now = clock.now()
-        new_ids = await session.scalars(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+        new_ids = await reserve_ids(session, Contact.__table__, len(missing))
+        await session.execute(
+            insert(Contact.__table__),
             [
-                {"account_id": account_id, "name": "", "source": source, "created_at": now}
-                for _ in missing
+                {
+                    "id": contact_id,
+                    "account_id": account_id,
+                    "name": "",
+                    "source": source,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for contact_id in new_ids
             ],
         )
-        found.update(zip(missing, new_ids.all(), strict=True))
+        found.update(zip(missing, new_ids, strict=True))
         await session.execute(
-            insert(Phone),
+            insert(Phone.__table__),
             [
                 {
                     "account_id": account_id,

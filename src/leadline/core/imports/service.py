@@ -27,7 +27,7 @@ from leadline.core import clock
 from leadline.core.contacts.service import find_or_create_contacts
 from leadline.core.errors import NotFound, ValidationFailed
 from leadline.core.leads.bulk import LeadRow, insert_leads
-from leadline.core.leads.fields import LeadContext, NewLead, check_lead, load_context
+from leadline.core.leads.fields import NewLead, check_lead, load_context
 from leadline.db.engine import Database
 from leadline.db.models import BulkImport, BulkImportBatch, BulkImportError, BulkImportRow
 
@@ -287,10 +287,9 @@ class CheckedBatch:
     batch: ClaimedBatch
     account_id: int
     source: str
-    good: list[tuple[int, NewLead]]
+    good: list[tuple[int, NewLead, datetime, datetime | None]]
     errors: dict[int, dict[str, str]]
     row_count: int
-    context: LeadContext
     now: datetime
 
 
@@ -308,7 +307,8 @@ async def check_batch(session: AsyncSession, batch: ClaimedBatch) -> CheckedBatc
         )
         .order_by(BulkImportRow.row_index)
     )
-    good: list[tuple[int, NewLead]] = []
+    now = clock.now()
+    good: list[tuple[int, NewLead, datetime, datetime | None]] = []
     errors: dict[int, dict[str, str]] = {}
     count = 0
     for index, payload in staged.all():
@@ -318,10 +318,9 @@ async def check_batch(session: AsyncSession, batch: ClaimedBatch) -> CheckedBatc
         if isinstance(checked, dict):
             errors[index] = checked
         else:
-            good.append((index, checked))
-    return CheckedBatch(
-        batch, header.account_id, header.source, good, errors, count, context, clock.now()
-    )
+            due = checked.next_attempt_at or now
+            good.append((index, checked, due, context.dialable_at(checked, due)))
+    return CheckedBatch(batch, header.account_id, header.source, good, errors, count, now)
 
 
 async def _still_held(session: AsyncSession, batch: ClaimedBatch) -> bool:
@@ -348,26 +347,17 @@ async def write_batch(session: AsyncSession, checked: CheckedBatch) -> bool:
         contacts = await find_or_create_contacts(
             session,
             account_id=checked.account_id,
-            numbers=[lead.phones[0] for _, lead in checked.good],
+            numbers=[lead.phones[0] for _, lead, _, _ in checked.good],
             source=CONTACT_SOURCE,
         )
-        rows = []
-        for _, lead in checked.good:
-            due = lead.next_attempt_at or now
-            rows.append(
-                LeadRow(
-                    lead=lead,
-                    contact_id=contacts[lead.phones[0]],
-                    next_attempt_at=due,
-                    dialable_at=checked.context.dialable_at(
-                        lead.campaign, lead.timezone, lead.phones[0], due
-                    ),
-                )
-            )
+        rows = [
+            LeadRow(lead, contacts[lead.phones[0]], due, dialable)
+            for _, lead, due, dialable in checked.good
+        ]
         outcome = await insert_leads(
             session, checked.account_id, rows, source=CONTACT_SOURCE, now=now
         )
-        for (index, _), result in zip(checked.good, outcome, strict=True):
+        for (index, *_), result in zip(checked.good, outcome, strict=True):
             if isinstance(result, int):
                 created += 1
             else:

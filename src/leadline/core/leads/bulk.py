@@ -59,7 +59,7 @@ async def insert_leads(
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        builder(Lead)
+        builder(Lead.__table__)
         .on_conflict_do_nothing()
         .returning(Lead.id, Lead.campaign_id, Lead.contact_id, Lead.list_id, Lead.customer_key)
     )
@@ -124,7 +124,7 @@ async def _insert_phones(
         for index, number in enumerate(row.lead.phones, start=1)
     ]
     if phones:
-        await session.execute(insert(LeadPhone), phones)
+        await session.execute(insert(LeadPhone.__table__), phones)
 
 
 async def _explain_refusals(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadline.core import clock
 from leadline.core.errors import InvalidPhone, NotFound, ValidationFailed
 from leadline.core.leads.scheduling import next_opening, zones_for
-from leadline.core.phones import parse
+from leadline.core.phones import parse, parse_with_zones
 from leadline.core.vocabulary import LeadStatus
 from leadline.db.models import Account, Campaign, LeadList, LeadStatusCode, User
 
@@ -57,11 +57,11 @@ class LeadContext:
         default_factory=dict
     )
 
-    def dialable_at(
-        self, campaign: Campaign, lead_timezone: str | None, number: str, due: datetime
-    ) -> datetime | None:
-        """:func:`scheduling.dialable_at`, remembered for rows with the same zones."""
-        zones = zones_for(campaign, lead_timezone, number)
+    def dialable_at(self, lead: NewLead, due: datetime) -> datetime | None:
+        """:func:`scheduling.dialable_at` of the lead, remembered for rows with the same
+        zones."""
+        campaign = lead.campaign
+        zones = zones_for(campaign, lead.timezone, lead.phones[0], lead.phone1_zones)
         key = (campaign.id, tuple(zone.key for zone in zones), due)
         if key not in self._openings:
             self._openings[key] = next_opening(campaign, zones, due)
@@ -81,6 +81,8 @@ class NewLead:
     data: dict[str, object]
     status_code: int
     agent_id: int | None
+    #: The zones of the first phone, when the lead gave no time zone of its own.
+    phone1_zones: tuple[str, ...] | None = None
 
 
 async def load_context(session: AsyncSession, account_id: int) -> LeadContext:
@@ -164,23 +166,29 @@ def check_lead(raw: Mapping[str, object], context: LeadContext) -> NewLead | dic
         else:
             customer_key = customer_key.strip()
 
-    phones: list[str] = []
-    for name in PHONE_FIELDS:
-        value = raw.get(name)
-        if value is None or value == "":
-            continue
-        try:
-            phones.append(parse(value, context.region))
-        except InvalidPhone as exc:
-            errors[name] = exc.reason
-    if not phones and not any(name in errors for name in PHONE_FIELDS):
-        errors["phone1"] = "at least one phone is required"
-
     timezone = raw.get("timezone")
     if timezone is not None and (
         not isinstance(timezone, str) or not clock.is_valid_zone(timezone)
     ):
         errors["timezone"] = f"unknown time zone {timezone!r}"
+
+    phones: list[str] = []
+    phone1_zones: tuple[str, ...] | None = None
+    for name in PHONE_FIELDS:
+        value = raw.get(name)
+        if value is None or value == "":
+            continue
+        try:
+            if phones or timezone is not None:
+                phones.append(parse(value, context.region))
+            else:
+                # The person's phone: its zones decide the calling hours (one parse).
+                number, phone1_zones = parse_with_zones(value, context.region)
+                phones.append(number)
+        except InvalidPhone as exc:
+            errors[name] = exc.reason
+    if not phones and not any(name in errors for name in PHONE_FIELDS):
+        errors["phone1"] = "at least one phone is required"
 
     next_attempt_at = None
     if raw.get("nextAttemptTimestamp") is not None:
@@ -227,6 +235,7 @@ def check_lead(raw: Mapping[str, object], context: LeadContext) -> NewLead | dic
         data=data,
         status_code=status_code,
         agent_id=agent_id,
+        phone1_zones=phone1_zones,
     )
 
 
