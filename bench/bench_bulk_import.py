@@ -169,8 +169,7 @@ def run_backend(backend: str, count: int, workers: int) -> dict[str, object]:
         queue = context.Queue()
         started = time.perf_counter()
         processes = [
-            context.Process(target=_worker, args=(url, f"bench-{n}", queue))
-            for n in range(workers)
+            context.Process(target=_worker, args=(url, f"bench-{n}", queue)) for n in range(workers)
         ]
         for process in processes:
             process.start()
@@ -207,9 +206,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
-    parser.add_argument(
-        "--backend", choices=["postgresql", "sqlite", "both"], default="both"
-    )
+    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
     args = parser.parse_args()
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     print(

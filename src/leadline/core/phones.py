@@ -95,8 +95,8 @@ def _zones_of(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
         zones: tuple[str, ...] = ()
-    elif not phonenumbers.is_number_type_geographical(kind, number.country_code):
-        zones = _country_zones(number.country_code)
+    elif not phonenumbers.is_number_type_geographical(kind, number.country_code or 0):
+        zones = _country_zones(number.country_code or 0)
     else:
         zones = tuple(phone_timezone.time_zones_for_geographical_number(number))
     return tuple(zone for zone in zones if zone != "Etc/Unknown")

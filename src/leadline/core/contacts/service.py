@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,9 @@ from leadline.db.models import Company, Contact, ContactEmail, Phone
 
 #: Values per ``IN (...)`` list: far below every driver's limit on bound parameters.
 _IN_CHUNK = 1000
+# The tables themselves: bulk writes go through Core, not the ORM's unit of work.
+_CONTACTS = cast(Table, Contact.__table__)
+_PHONES = cast(Table, Phone.__table__)
 
 
 async def contacts_with_number(
@@ -205,13 +209,13 @@ async def find_or_create_contacts(
             )
             .group_by(Phone.number)
         )
-        found.update({number: int(contact_id) for number, contact_id in rows.all()})
+        found.update({number: int(owner) for number, owner in rows.all() if owner is not None})
     missing = [number for number in wanted if number not in found]
     if missing:
         now = clock.now()
-        new_ids = await reserve_ids(session, Contact.__table__, len(missing))
+        new_ids = await reserve_ids(session, _CONTACTS, len(missing))
         await session.execute(
-            insert(Contact.__table__),
+            insert(_CONTACTS),
             [
                 {
                     "id": contact_id,
@@ -226,7 +230,7 @@ async def find_or_create_contacts(
         )
         found.update(zip(missing, new_ids, strict=True))
         await session.execute(
-            insert(Phone.__table__),
+            insert(_PHONES),
             [
                 {
                     "account_id": account_id,

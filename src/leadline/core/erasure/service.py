@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
@@ -96,7 +96,7 @@ async def erase_customer(
     email_lower = email.lower() if email is not None else None
 
     contact_ids = await _matching_contacts(session, account_id, number, email_lower)
-    lead_filters = []
+    lead_filters: list[ColumnElement[bool]] = []
     if contact_ids:
         lead_filters.append(Lead.contact_id.in_(contact_ids))
     lead_ids = (
@@ -198,7 +198,7 @@ async def _erase_activities(
     contact_ids: list[int],
     lead_ids: list[int],
 ) -> list[int]:
-    filters = []
+    filters: list[ColumnElement[bool]] = []
     if contact_ids:
         filters.append(Activity.contact_id.in_(contact_ids))
     if lead_ids:
@@ -230,7 +230,7 @@ async def _erase_call_costs(
     lead_ids: list[int],
     activity_ids: list[int],
 ) -> None:
-    filters = []
+    filters: list[ColumnElement[bool]] = []
     if lead_ids:
         filters.append(CallCost.lead_id.in_(lead_ids))
     if activity_ids:
@@ -249,7 +249,7 @@ async def _erase_call_costs(
 async def _erase_dial_attempts(
     session: AsyncSession, account_id: int, number: str | None, lead_ids: list[int]
 ) -> None:
-    filters = []
+    filters: list[ColumnElement[bool]] = []
     if lead_ids:
         filters.append(DialAttempt.lead_id.in_(lead_ids))
     if number is not None:
@@ -304,7 +304,7 @@ async def _delete_inbox_events(
     contact_ids: list[int],
     lead_ids: list[int],
 ) -> None:
-    filters = []
+    filters: list[ColumnElement[bool]] = []
     if number is not None:
         filters.append(InboxEvent.phone == number)
     if email_lower is not None:

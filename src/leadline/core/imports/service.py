@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -377,7 +377,7 @@ async def write_batch(session: AsyncSession, checked: CheckedBatch) -> bool:
         .execution_options(synchronize_session=False)
     )
     await session.execute(
-        BulkImportRow.__table__.delete().where(
+        delete(BulkImportRow).where(
             BulkImportRow.import_id == batch.import_id,
             BulkImportRow.row_index.between(batch.first_row, batch.last_row),
         )

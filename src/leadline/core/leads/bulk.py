@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,9 @@ from leadline.core.phones import tail
 from leadline.db.models import Lead, LeadPhone
 
 _IN_CHUNK = 1000
+# The tables themselves: bulk writes go through Core, not the ORM's unit of work.
+_LEADS = cast(Table, Lead.__table__)
+_LEAD_PHONES = cast(Table, LeadPhone.__table__)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ async def insert_leads(
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        builder(Lead.__table__)
+        builder(_LEADS)
         .on_conflict_do_nothing()
         .returning(Lead.id, Lead.campaign_id, Lead.contact_id, Lead.list_id, Lead.customer_key)
     )
@@ -124,7 +128,7 @@ async def _insert_phones(
         for index, number in enumerate(row.lead.phones, start=1)
     ]
     if phones:
-        await session.execute(insert(LeadPhone.__table__), phones)
+        await session.execute(insert(_LEAD_PHONES), phones)
 
 
 async def _explain_refusals(
@@ -147,13 +151,13 @@ async def _explain_refusals(
     list_ids = sorted({row.lead.lead_list.id for row in rows})
     taken_keys: set[tuple[int, str]] = set()
     for start in range(0, len(keys), _IN_CHUNK):
-        found = await session.execute(
+        keyed = await session.execute(
             select(Lead.list_id, Lead.customer_key).where(
                 Lead.list_id.in_(list_ids),
                 Lead.customer_key.in_(keys[start : start + _IN_CHUNK]),
             )
         )
-        taken_keys.update((list_id, str(key)) for list_id, key in found.all())
+        taken_keys.update((list_id, str(key)) for list_id, key in keyed.all())
     for position, row in zip(positions, rows, strict=True):
         problems: dict[str, str] = {}
         open_lead = open_leads.get((row.lead.campaign.id, row.contact_id))
