@@ -52,14 +52,18 @@ def make_rows(count: int, list_id: int) -> list[dict[str, object]]:
     ]
 
 
-async def _pg_admin(sql: str) -> None:
+async def _pg_connect(database_url: str):  # type: ignore[no-untyped-def]
     import asyncpg
 
-    url = make_url(PG_URL)
-    connection = await asyncpg.connect(
+    url = make_url(database_url)
+    return await asyncpg.connect(
         host=url.host, port=url.port or 5432, user=url.username,
         password=url.password, database=url.database,
     )  # fmt: skip
+
+
+async def _pg_admin(sql: str) -> None:
+    connection = await _pg_connect(PG_URL)
     try:
         await connection.execute(sql)
     finally:
@@ -129,13 +133,7 @@ async def _raw_baseline(url: str, rows: list[dict[str, object]]) -> float:
         elapsed = time.perf_counter() - started
         connection.close()
         return elapsed
-    import asyncpg
-
-    parsed = make_url(url)
-    connection = await asyncpg.connect(
-        host=parsed.host, port=parsed.port or 5432, user=parsed.username,
-        password=parsed.password, database=parsed.database,
-    )  # fmt: skip
+    connection = await _pg_connect(url)
     try:
         await connection.execute(
             "CREATE TABLE raw_leads (phone text, customer_key text, data jsonb)"

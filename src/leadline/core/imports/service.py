@@ -15,7 +15,7 @@ import asyncio
 import json
 import math
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -124,14 +124,8 @@ async def create_import(
     session.add(header)
     await session.flush()
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-    for start in range(0, len(rows), _STAGE_CHUNK):
-        await session.execute(
-            insert(BulkImportRow),
-            [
-                {"import_id": header.id, "row_index": index, "payload": dumps(row)}
-                for index, row in enumerate(rows[start : start + _STAGE_CHUNK], start=start)
-            ],
-        )
+    staged = ((header.id, index, dumps(row)) for index, row in enumerate(rows))
+    await _stage(session, staged)
     await session.execute(
         insert(BulkImportBatch),
         [
@@ -146,6 +140,28 @@ async def create_import(
         ],
     )
     return header
+
+
+async def _stage(session: AsyncSession, staged: Iterable[tuple[int, int, str]]) -> None:
+    """Write the staged rows: PostgreSQL COPY (in the session's transaction), elsewhere
+    executemany in chunks."""
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            BulkImportRow.__tablename__,
+            records=list(staged),
+            columns=["import_id", "row_index", "payload"],
+        )
+        return
+    chunk: list[dict[str, object]] = []
+    for import_id, index, payload in staged:
+        chunk.append({"import_id": import_id, "row_index": index, "payload": payload})
+        if len(chunk) == _STAGE_CHUNK:
+            await session.execute(insert(BulkImportRow), chunk)
+            chunk = []
+    if chunk:
+        await session.execute(insert(BulkImportRow), chunk)
 
 
 # -- Reading its progress -----------------------------------------------------------------
