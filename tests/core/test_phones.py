@@ -38,3 +38,12 @@ def test_timezones_of_a_number() -> None:
     assert "Europe/London" in phones.timezones_of("+447840258823")
     assert "Europe/Rome" in phones.timezones_of("+393451234567")
     assert len(phones.timezones_of("+12125550199")) >= 1
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["+447911123456", "+442079460000", "+14155552671", "+393451234567", "+61291234567"],
+)
+def test_parse_with_zones_agrees_with_parse_and_timezones_of(number: str) -> None:
+    expected = (phones.parse(number, "GB"), phones.timezones_of(number))
+    assert phones.parse_with_zones(number, "GB") == expected

@@ -15,6 +15,7 @@ from leadline.cli.portal import agencies_app, hooks_app, listings_app
 from leadline.cli.costs import costs_app
 from leadline.cli.lead_types import lead_types_app
 from leadline.cli.dialler import dialler_app
+from leadline.cli.imports import import_leads
 
 app = typer.Typer(
     name="leadline",
@@ -34,6 +35,7 @@ app.add_typer(listings_app, name="listings")
 app.add_typer(costs_app, name="costs")
 app.add_typer(lead_types_app, name="lead-types")
 app.add_typer(dialler_app, name="dialler")
+app.command("import")(import_leads)
 
 
 @db_app.command("upgrade")

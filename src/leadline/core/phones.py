@@ -6,9 +6,10 @@ One module for every interface, so "the same number" means the same thing everyw
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from leadline.core.errors import InvalidPhone
 
@@ -20,11 +21,7 @@ def digits_of(raw: str) -> str:
     return _NON_DIGITS.sub("", raw)
 
 
-def parse(raw: object, region: str | None) -> str:
-    """``raw`` as E.164, read as a national number of ``region`` when it has no prefix.
-
-    Raises :class:`InvalidPhone` for anything libphonenumber does not hold valid.
-    """
+def _parsed(raw: object, region: str | None) -> phonenumbers.PhoneNumber:
     if not isinstance(raw, str | int) or isinstance(raw, bool):
         raise InvalidPhone(raw, "not a phone number")
     text = str(raw).strip()
@@ -41,7 +38,22 @@ def parse(raw: object, region: str | None) -> str:
         raise InvalidPhone(raw, str(exc.args[0]) if exc.args else "unreadable") from None
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone(raw)
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return number
+
+
+def parse(raw: object, region: str | None) -> str:
+    """``raw`` as E.164, read as a national number of ``region`` when it has no prefix.
+
+    Raises :class:`InvalidPhone` for anything libphonenumber does not hold valid.
+    """
+    return phonenumbers.format_number(_parsed(raw, region), PhoneNumberFormat.E164)
+
+
+def parse_with_zones(raw: object, region: str | None) -> tuple[str, tuple[str, ...]]:
+    """:func:`parse` and :func:`timezones_of` of the result, reading the number once (the
+    bulk import's hot path)."""
+    number = _parsed(raw, region)
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164), _zones_of(number)
 
 
 def try_parse(raw: object, region: str | None) -> str | None:
@@ -64,15 +76,38 @@ def region_of(number: str) -> str | None:
         return None
 
 
-def timezones_of(number: str) -> tuple[str, ...]:
-    """The IANA zones libphonenumber gives for an E.164 number (empty when unknown)."""
+@lru_cache(maxsize=512)
+def _country_zones(country_code: int) -> tuple[str, ...]:
     from phonenumbers import timezone as phone_timezone
 
+    return tuple(
+        phone_timezone._country_level_time_zones_for_number(
+            phonenumbers.PhoneNumber(country_code=country_code)
+        )
+    )
+
+
+def _zones_of(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
+    """``phonenumbers.timezone.time_zones_for_number``, with its country-level answer (a
+    slow lookup that depends on the country code alone) remembered per country."""
+    from phonenumbers import timezone as phone_timezone
+
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
+        zones: tuple[str, ...] = ()
+    elif not phonenumbers.is_number_type_geographical(kind, number.country_code or 0):
+        zones = _country_zones(number.country_code or 0)
+    else:
+        zones = tuple(phone_timezone.time_zones_for_geographical_number(number))
+    return tuple(zone for zone in zones if zone != "Etc/Unknown")
+
+
+def timezones_of(number: str) -> tuple[str, ...]:
+    """The IANA zones libphonenumber gives for an E.164 number (empty when unknown)."""
     try:
-        zones = phone_timezone.time_zones_for_number(phonenumbers.parse(number, None))
+        return _zones_of(phonenumbers.parse(number, None))
     except NumberParseException:
         return ()
-    return tuple(zone for zone in zones if zone != "Etc/Unknown")
 
 
 def national_format(number: str) -> str:

@@ -7,6 +7,7 @@ transaction there already holds the database's single writer lock (BEGIN IMMEDIA
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,3 +22,17 @@ async def lock_key(session: AsyncSession, *parts: object) -> None:
     """Hold a lock on ``parts`` until the session's transaction ends."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _lock_id(parts)})
+
+
+async def lock_keys(session: AsyncSession, keys: Iterable[tuple[object, ...]]) -> None:
+    """Hold the locks of many keys (each what :func:`lock_key` takes as ``parts``) until
+    the transaction ends, taken in one statement and in a fixed order, so two sessions
+    locking overlapping sets never deadlock on each other."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    ids = sorted({_lock_id(parts) for parts in keys})
+    if ids:
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:ids AS bigint[])) AS k"),
+            {"ids": ids},
+        )

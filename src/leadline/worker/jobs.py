@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +12,8 @@ from sqlalchemy import delete
 
 from leadline.config import Settings
 from leadline.core import clock
+from leadline.core.erasure.retention import purge_expired_media, remove_stored_file
+from leadline.core.imports.service import process_pending
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
 
@@ -43,9 +47,33 @@ async def dialler_tick(services: Services) -> object:
     from leadline.worker.runner import worker_identity
 
     return await engine_for(services.settings, services.db, worker_identity()).tick()
+async def process_bulk_imports(services: Services) -> int:
+    """Work through waiting bulk-import batches (any number of workers share them)."""
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    return await process_pending(services.db, holder)
+
+
+async def purge_expired_media_job(services: Services) -> int:
+    """Delete the audio of media older than ``media_retention_days`` (metadata stays)."""
+    settings = services.settings
+    older_than = clock.now() - timedelta(days=settings.media_retention_days)
+    async with services.db.transaction() as session:
+        keys = await purge_expired_media(session, older_than)
+    # Files go only once the rows say so: a crash in between leaves a file without a
+    # live row, never a live row without its file.
+    for key in keys:
+        remove_stored_file(settings.resolved_media_dir, key)
+    return len(keys)
 
 
 JOBS: list[Job] = [
     Job("prune-expired-records", 3600, prune_expired_records),
     Job("dialler-engine", 1.0, dialler_tick, enabled=lambda settings: settings.dialler == "on"),
+    Job("bulk-imports", 1, process_bulk_imports),
+    Job(
+        "media-retention",
+        86400,
+        purge_expired_media_job,
+        enabled=lambda settings: settings.media_retention_days > 0,
+    ),
 ]

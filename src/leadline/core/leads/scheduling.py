@@ -19,10 +19,19 @@ from leadline.db.models import Campaign
 _HORIZON_DAYS = 14
 
 
-def zones_for(campaign: Campaign, lead_timezone: str | None, number: str) -> list[ZoneInfo]:
+def zones_for(
+    campaign: Campaign,
+    lead_timezone: str | None,
+    number: str,
+    number_zones: tuple[str, ...] | None = None,
+) -> list[ZoneInfo]:
+    """The zones whose hours apply; ``number_zones`` is :func:`timezones_of` ``number``
+    when the caller already has it."""
     if lead_timezone and clock.is_valid_zone(lead_timezone):
         return [ZoneInfo(lead_timezone)]
-    zones = [ZoneInfo(name) for name in timezones_of(number) if clock.is_valid_zone(name)]
+    if number_zones is None:
+        number_zones = timezones_of(number)
+    zones = [ZoneInfo(name) for name in number_zones if clock.is_valid_zone(name)]
     return zones or [clock.zone(campaign.timezone)]
 
 

@@ -11,6 +11,7 @@ from leadline.db.models.accounts import (
 from leadline.db.models.activities import Activity, CallCost, DialAttempt, Media
 from leadline.db.models.campaigns import Campaign, DialStatus, LeadList, LeadStatusCode, WrapCode
 from leadline.db.models.contacts import Company, Contact, ContactEmail, Phone
+from leadline.db.models.imports import BulkImport, BulkImportBatch, BulkImportError, BulkImportRow
 from leadline.db.models.leads import Lead, LeadPhone, LeadSubtypeList, LeadType
 from leadline.db.models.ops import DncEntry, IdempotencyRecord, InboxEvent, Lease
 from leadline.db.models.portal import Agency, Listing, PortalHook
@@ -22,6 +23,10 @@ __all__ = [
     "ApiCredential",
     "AuditLog",
     "AuthFailure",
+    "BulkImport",
+    "BulkImportBatch",
+    "BulkImportError",
+    "BulkImportRow",
     "CallCost",
     "Campaign",
     "CampaignMember",
