@@ -28,26 +28,20 @@ log = get_logger("leadline.app")
 
 
 def _mount_interfaces(app: FastAPI, shapes: ShapeRegistry) -> None:
-    """Each interface mounts its routes and registers its error shape here, one line each:
-    ``from leadline.adapters.<name>.routes import mount as mount_<name>`` at the top of this
-    function, then ``mount_<name>(app, shapes)``."""
-    from leadline.adapters.portal.routes import mount as mount_portal
-
-    mount_portal(app, shapes)
+    """Each interface mounts its routes and registers its error shape here."""
     from leadline.adapters.call_costs.routes import mount as mount_call_costs
-
-    mount_call_costs(app, shapes)
     from leadline.adapters.dialler_api.routes import mount as mount_dialler_api
-
-    mount_dialler_api(app, shapes)
+    from leadline.adapters.platform.routes import mount as mount_platform
+    from leadline.adapters.portal.routes import mount as mount_portal
     from leadline.adapters.softphone.routes import mount as mount_softphone
     from leadline.web.routes import mount as mount_console
 
+    mount_portal(app, shapes)
+    mount_dialler_api(app, shapes)
     mount_softphone(app, shapes)
-    mount_console(app, shapes)
-    from leadline.adapters.platform.routes import mount as mount_platform
-
+    mount_call_costs(app, shapes)
     mount_platform(app, shapes)
+    mount_console(app, shapes)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -11,11 +11,11 @@ import typer
 
 from leadline.cli.admin import accounts_app, campaigns_app, keys_app, users_app
 from leadline.cli.common import console, keyring, print_json, run, settings, transaction
-from leadline.cli.portal import agencies_app, hooks_app, listings_app
 from leadline.cli.costs import costs_app
-from leadline.cli.lead_types import lead_types_app
 from leadline.cli.dialler import dialler_app
 from leadline.cli.imports import import_leads
+from leadline.cli.lead_types import lead_types_app
+from leadline.cli.portal import agencies_app, hooks_app, listings_app
 
 app = typer.Typer(
     name="leadline",

@@ -47,6 +47,8 @@ async def dialler_tick(services: Services) -> object:
     from leadline.worker.runner import worker_identity
 
     return await engine_for(services.settings, services.db, worker_identity()).tick()
+
+
 async def process_bulk_imports(services: Services) -> int:
     """Work through waiting bulk-import batches (any number of workers share them)."""
     holder = f"{socket.gethostname()}:{os.getpid()}"

@@ -108,7 +108,13 @@ async def create_contact(
     await session.flush()
     # A contact made just now has no phone or e-mail yet: add them without looking first.
     session.add(
-        Phone(account_id=account_id, contact_id=contact.id, number=number, tail=tail(number))
+        Phone(
+            account_id=account_id,
+            contact_id=contact.id,
+            number=number,
+            tail=tail(number),
+            verified=verified,
+        )
     )
     address = (email or "").strip()
     if address:
@@ -121,10 +127,6 @@ async def create_contact(
             )
         )
     await session.flush()
-    return contact, True
-    await add_phone(session, contact, number, verified=verified)
-    if email:
-        await add_email(session, contact, email)
     return contact
 
 

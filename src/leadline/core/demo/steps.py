@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from leadline.core.demo import base, portal
-from leadline.core.demo import base, call_costs
-from leadline.core.demo import base, dialler_api
-from leadline.core.demo import base, softphone
-from leadline.core.demo import base, dialler
+from leadline.core.demo import base, call_costs, dialler, dialler_api, portal, softphone
 from leadline.core.demo.builder import DemoStep
 
 STEPS: list[DemoStep] = [

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_engine"
-down_revision = "0001"
+down_revision = "0008_bulk"
 branch_labels = None
 depends_on = None
 
