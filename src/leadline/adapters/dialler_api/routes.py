@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from fastapi import APIRouter, FastAPI, Request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +29,7 @@ from leadline.logging import get_logger
 
 log = get_logger("leadline.dialler_api")
 PREFIX = "/lead/"
+T = TypeVar("T")
 
 _PROBLEMS = {
     Problem.TOO_LARGE: ("request", "Request body too large."),
@@ -99,22 +103,37 @@ def _received(request: Request, credential: ApiCredential, raw: bytes) -> submis
     )
 
 
+async def _accept(
+    session: AsyncSession,
+    found: Services,
+    request: Request,
+    raw: bytes,
+    read: Callable[[dict[str, Any], str], T | wire.Errors],
+) -> tuple[ApiCredential, Account, T] | Response:
+    """The key checked, then the body read: what to act on, or the refusal."""
+    authorised = await _authorise(session, found, request)
+    if isinstance(authorised, Response):
+        return authorised
+    credential, account = authorised
+    try:
+        body = wire.parse_body(raw)
+    except wire.BadBody:
+        return render(Problem.BAD_REQUEST)
+    parsed = read(body, account.phone_region)
+    if isinstance(parsed, dict):
+        return _invalid(parsed)
+    return credential, account, parsed
+
+
 @router.post("/lead/add", summary="Submit a lead to the dialler")
 async def add_lead(request: Request) -> Response:
     found = services(request)
     raw = await request.body()
     async with found.db.transaction() as session:
-        authorised = await _authorise(session, found, request)
-        if isinstance(authorised, Response):
-            return authorised
-        credential, account = authorised
-        try:
-            body = wire.parse_body(raw)
-        except wire.BadBody:
-            return render(Problem.BAD_REQUEST)
-        parsed = wire.read_add(body, account.phone_region)
-        if not isinstance(parsed, wire.AddRequest):
-            return _invalid(parsed)
+        accepted = await _accept(session, found, request, raw, wire.read_add)
+        if isinstance(accepted, Response):
+            return accepted
+        credential, account, parsed = accepted
         if parsed.test:
             # A test stores nothing: it only says whether a real post would be taken.
             if await submissions.type_exists(session, account.id, parsed.submission.type_code):
@@ -133,17 +152,10 @@ async def cancel_lead(request: Request) -> Response:
     raw = await request.body()
     try:
         async with found.db.transaction() as session:
-            authorised = await _authorise(session, found, request)
-            if isinstance(authorised, Response):
-                return authorised
-            credential, account = authorised
-            try:
-                body = wire.parse_body(raw)
-            except wire.BadBody:
-                return render(Problem.BAD_REQUEST)
-            parsed = wire.read_cancel(body, account.phone_region)
-            if not isinstance(parsed, wire.CancelRequest):
-                return _invalid(parsed)
+            accepted = await _accept(session, found, request, raw, wire.read_cancel)
+            if isinstance(accepted, Response):
+                return accepted
+            credential, _account, parsed = accepted
             outcome, _lead_id = await submissions.cancel_lead(
                 session, parsed.type_code, parsed.mobile, _received(request, credential, raw)
             )
