@@ -174,6 +174,14 @@ async def mark_answered(
     await sync_activity(session, attempt)
 
 
+async def _phone_of(session: AsyncSession, attempt: DialAttempt) -> LeadPhone | None:
+    return await session.scalar(
+        select(LeadPhone).where(
+            LeadPhone.lead_id == attempt.lead_id, LeadPhone.phone_index == attempt.phone_index
+        )
+    )
+
+
 async def _campaign_of(session: AsyncSession, attempt: DialAttempt) -> Campaign | None:
     if attempt.campaign_id is None:
         return None
@@ -215,11 +223,7 @@ async def finish_attempt(
     if lead is None or campaign is None:
         return
     lead.last_dial_status_id = int(dial_status)
-    phone = await session.scalar(
-        select(LeadPhone).where(
-            LeadPhone.lead_id == lead.id, LeadPhone.phone_index == attempt.phone_index
-        )
-    )
+    phone = await _phone_of(session, attempt)
     if phone is not None:
         phone.last_dial_status_id = int(dial_status)
     holder = holder_of(attempt.id)
@@ -279,11 +283,7 @@ async def cancel_undialled(
         lead.attempts = max(0, lead.attempts - 1)
         lead.next_phone_index = attempt.phone_index
         lead.reserved_for_agent_id = None
-        phone = await session.scalar(
-            select(LeadPhone).where(
-                LeadPhone.lead_id == lead.id, LeadPhone.phone_index == attempt.phone_index
-            )
-        )
+        phone = await _phone_of(session, attempt)
         if phone is not None:
             phone.attempts = max(0, phone.attempts - 1)
         await leads.release_claim(session, lead.id, holder_of(attempt.id))
