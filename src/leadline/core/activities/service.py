@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
-from leadline.core.errors import NotFound
+from leadline.core.ownership import get_owned
 from leadline.db.models import Activity, Company, Contact
 
 #: Activity types (``Activity.activity_type``).
@@ -52,7 +52,4 @@ async def record(
 
 
 async def get_activity(session: AsyncSession, account_id: int, activity_id: int) -> Activity:
-    activity = await session.get(Activity, activity_id)
-    if activity is None or activity.account_id != account_id:
-        raise NotFound("activity", activity_id)
-    return activity
+    return await get_owned(session, Activity, account_id, activity_id, "activity")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
 from leadline.core.errors import NotFound, ValidationFailed
+from leadline.core.ownership import get_owned
 from leadline.core.vocabulary import DEFAULT_CALLING_HOURS, DEFAULT_RETRY_DELAYS, WEEKDAYS
 from leadline.db.models import Account, Campaign, CampaignMember, LeadList, User
 
@@ -157,17 +158,11 @@ async def create_list(
 
 
 async def get_campaign(session: AsyncSession, account_id: int, campaign_id: int) -> Campaign:
-    campaign = await session.get(Campaign, campaign_id)
-    if campaign is None or campaign.account_id != account_id:
-        raise NotFound("campaign", campaign_id)
-    return campaign
+    return await get_owned(session, Campaign, account_id, campaign_id, "campaign")
 
 
 async def get_list(session: AsyncSession, account_id: int, list_id: int) -> LeadList:
-    lead_list = await session.get(LeadList, list_id)
-    if lead_list is None or lead_list.account_id != account_id:
-        raise NotFound("list", list_id)
-    return lead_list
+    return await get_owned(session, LeadList, account_id, list_id, "list")
 
 
 async def default_list(session: AsyncSession, campaign: Campaign) -> LeadList:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
-from leadline.core.errors import NotFound
+from leadline.core.ownership import get_owned
 from leadline.core.phones import tail
 from leadline.db.ids import reserve_ids
 from leadline.db.locks import lock_key, lock_keys
@@ -147,17 +147,11 @@ async def add_email(session: AsyncSession, contact: Contact, address: str) -> No
 
 
 async def get_contact(session: AsyncSession, account_id: int, contact_id: int) -> Contact:
-    contact = await session.get(Contact, contact_id)
-    if contact is None or contact.account_id != account_id:
-        raise NotFound("contact", contact_id)
-    return contact
+    return await get_owned(session, Contact, account_id, contact_id, "contact")
 
 
 async def get_company(session: AsyncSession, account_id: int, company_id: int) -> Company:
-    company = await session.get(Company, company_id)
-    if company is None or company.account_id != account_id:
-        raise NotFound("company", company_id)
-    return company
+    return await get_owned(session, Company, account_id, company_id, "company")
 
 
 async def phones_of(session: AsyncSession, contact_id: int) -> list[Phone]:

@@ -19,6 +19,7 @@ from leadline.core.errors import (
     ValidationFailed,
 )
 from leadline.core.leads import scheduling
+from leadline.core.ownership import get_owned
 from leadline.core.phones import tail
 from leadline.core.vocabulary import LeadStatus
 from leadline.db.models import Campaign, Contact, Lead, LeadList, LeadPhone, LeadStatusCode
@@ -120,10 +121,7 @@ async def create_lead(
 
 
 async def get_lead(session: AsyncSession, account_id: int, lead_id: int) -> Lead:
-    lead = await session.get(Lead, lead_id)
-    if lead is None or lead.account_id != account_id:
-        raise NotFound("lead", lead_id)
-    return lead
+    return await get_owned(session, Lead, account_id, lead_id, "lead")
 
 
 async def phones_of(session: AsyncSession, lead_id: int) -> list[LeadPhone]:

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
-from leadline.core.errors import Conflict, NotFound, ValidationFailed
+from leadline.core.errors import Conflict, ValidationFailed
+from leadline.core.ownership import get_owned
 from leadline.core.security import hash_password, password_needs_rehash, verify_password
 from leadline.db.models import AuthFailure, User
 
@@ -68,10 +69,7 @@ async def create_user(
 
 
 async def get_user(session: AsyncSession, account_id: int, user_id: int) -> User:
-    user = await session.get(User, user_id)
-    if user is None or user.account_id != account_id:
-        raise NotFound("user", user_id)
-    return user
+    return await get_owned(session, User, account_id, user_id, "user")
 
 
 async def find_by_login(session: AsyncSession, login: str) -> User | None:
