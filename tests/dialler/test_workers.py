@@ -110,3 +110,18 @@ async def test_a_reservation_never_dialled_does_not_count_when_it_runs_out(
         assert await calls.recover_expired(session, later) == 1
     lead = await floor.get_lead(lead_id)
     assert (lead.attempts, lead.reserved_for_agent_id, lead.locked_by) == (0, None, None)
+
+
+async def test_a_live_worker_keeps_its_long_call_by_renewing_the_lease(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
+    floor = await make_floor(db, tmp_path, sim(answer_rate=1, talk_seconds=120))
+    lead_id = await floor.lead(_number(1), due=now)
+    engine = floor.engine("steady", lease_seconds=30)
+    for offset in (0, 6, 25, 50, 75):
+        report = await engine.tick(now + timedelta(seconds=offset))
+        assert report.recovered == 0
+    [attempt] = await floor.attempts(lead_id)
+    assert attempt.state == "connected"
+    assert attempt.lease_expires_at == now + timedelta(seconds=75 + 30)
+    assert (await floor.get_lead(lead_id)).locked_until == attempt.lease_expires_at

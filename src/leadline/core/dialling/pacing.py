@@ -58,12 +58,15 @@ def day_start(campaign: Campaign, now: datetime) -> datetime:
 
 async def day_stats(session: AsyncSession, campaign: Campaign, now: datetime) -> DayStats:
     """Today's attempts (in the campaign's time zone) by outcome."""
+    return await attempt_stats(session, campaign.id, day_start(campaign, now))
+
+
+async def attempt_stats(session: AsyncSession, campaign_id: int, since: datetime) -> DayStats:
+    """The campaign's attempts dialled since ``since`` by outcome (for any period: the
+    Platform API's hour and day statistics use it too)."""
     rows = await session.execute(
         select(DialAttempt.dial_status_id, func.count())
-        .where(
-            DialAttempt.campaign_id == campaign.id,
-            DialAttempt.dialled_at >= day_start(campaign, now),
-        )
+        .where(DialAttempt.campaign_id == campaign_id, DialAttempt.dialled_at >= since)
         .group_by(DialAttempt.dial_status_id)
     )
     counts = {status: int(count) for status, count in rows.all()}
