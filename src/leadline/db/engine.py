@@ -9,8 +9,10 @@ On PostgreSQL both are the same engine.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
@@ -49,6 +51,11 @@ def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int) -> AsyncEngine
     return engine
 
 
+#: Set while this task holds the SQLite write turn, so a nested transaction does not wait
+#: for itself.
+_holding_write_turn: ContextVar[bool] = ContextVar("holding_write_turn", default=False)
+
+
 class Database:
     """The store of one process: a write engine and a read engine, and their sessions."""
 
@@ -68,6 +75,7 @@ class Database:
             )
             self.read_engine = self.write_engine
         self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._write_turn = asyncio.Lock()
         self._reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
@@ -88,7 +96,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A write session committed on success and rolled back on error."""
+        """A write session committed on success and rolled back on error.
+
+        On SQLite the writers of this process take turns in arrival order before asking
+        for the database's write lock: SQLite's busy handler polls with growing sleeps and
+        is not first-come first-served, so under load a writer could otherwise starve past
+        its busy timeout. Other processes still queue on the busy timeout.
+        """
+        if self.is_sqlite and not _holding_write_turn.get():
+            async with self._write_turn:
+                token = _holding_write_turn.set(True)
+                try:
+                    async with self.session() as session, session.begin():
+                        yield session
+                finally:
+                    _holding_write_turn.reset(token)
+            return
         async with self.session() as session, session.begin():
             yield session
 

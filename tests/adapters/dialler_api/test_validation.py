@@ -90,6 +90,19 @@ async def test_a_body_that_is_no_json_object(dialler: Dialler, path: str, conten
     assert answer.json() == {"request": {"0": "Request body must be a JSON object."}}
 
 
+async def test_data_no_store_can_keep_is_a_data_error(dialler: Dialler) -> None:
+    for data in ('{"note": "a\\u0000b"}', '{"note": "\\ud800"}'):
+        answer = await dialler.add({**fixture("add_seed.json"), "data": data})
+        assert answer.status_code == 400, data
+        assert answer.json() == {"data": {"0": "Empty or invalid content of `data` field"}}
+
+
+async def test_a_nul_character_in_a_field_is_refused_not_a_server_error(dialler: Dialler) -> None:
+    answer = await dialler.add({**fixture("add_seed.json"), "first_name": "Jo\u0000hn"})
+    assert answer.status_code == 400
+    assert answer.json() == {"request": {"0": "Request body must be a JSON object."}}
+
+
 @pytest.mark.parametrize("path", ["/lead/add", "/lead/cancel"])
 async def test_a_body_over_64_kib_is_refused(dialler: Dialler, path: str) -> None:
     body = {**fixture("add_seed.json"), "padding": "x" * (64 * 1024)}

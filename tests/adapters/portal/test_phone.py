@@ -112,6 +112,18 @@ async def test_a_retry_answers_success_and_changes_nothing(
     assert await counts(db) == first == {"accepted": 1, "refused": 0, "activities": 1, "leads": 1}
 
 
+async def test_two_portals_of_the_group_may_reuse_a_call_id(
+    client: httpx.AsyncClient, db: Database, portal: PortalWorld
+) -> None:
+    await post_json(client, portal.phone_url, seed())
+    other_portal = await post_json(
+        client, portal.phone_url, seed(src="indomio.es", callFrom="+393451234568")
+    )
+    assert (other_portal.status_code, other_portal.json()) == (200, SUCCESS)
+    assert (await counts(db))["accepted"] == 2
+    assert (await counts(db))["activities"] == 2
+
+
 async def test_outcomes_map_to_call_statuses(
     client: httpx.AsyncClient, db: Database, portal: PortalWorld
 ) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from leadline.core import phones
 from leadline.core.submissions.service import MAX_DELAY_SECONDS, LeadSubmission
+from leadline.core.text import unstorable_reason
 
 #: Field → label, as the messages name them.
 LABELS = {
@@ -43,7 +44,7 @@ Errors = dict[str, dict[str, str]]
 
 
 class BadBody(Exception):
-    """The body is not a JSON object."""
+    """The body is not a JSON object (or holds text no store can keep, such as NUL)."""
 
 
 def error_map(errors: dict[str, str]) -> Errors:
@@ -56,7 +57,7 @@ def parse_body(raw: bytes) -> dict[str, Any]:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadBody() from None
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or unstorable_reason(value) is not None:
         raise BadBody()
     return value
 
@@ -136,7 +137,7 @@ def _data(body: dict[str, Any], errors: dict[str, str]) -> dict[str, object]:
             value = json.loads(value)
         except ValueError:
             value = None
-    if not isinstance(value, dict) or not value:
+    if not isinstance(value, dict) or not value or unstorable_reason(value) is not None:
         errors["data"] = DATA_MESSAGE
         return {}
     return value

@@ -16,6 +16,7 @@ from leadline.core import clock
 from leadline.core.errors import InvalidPhone
 from leadline.core.phones import parse as parse_phone
 from leadline.core.portal.pushes import CallPush, Outcome, PortalRefs, WebLeadPush
+from leadline.core.text import storable_payload, unstorable_reason
 from leadline.core.vocabulary import CALL_ABANDONED, CALL_ANSWERED, CALL_BUSY, CALL_NO_ANSWER
 
 #: The portal's call outcomes as our call statuses.
@@ -76,22 +77,9 @@ def invalid(what: str) -> Answer:
 
 
 def _check_text(document: Any) -> None:
-    """Refuse NUL characters and lone surrogates anywhere: no store can keep them."""
-    stack = [document]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                raise WireError("NUL character in a string")
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                raise WireError("invalid unicode in a string") from None
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    reason = unstorable_reason(document)
+    if reason is not None:
+        raise WireError(reason)
 
 
 def decode(raw: bytes) -> dict[str, Any]:
@@ -114,7 +102,7 @@ def decode(raw: bytes) -> dict[str, Any]:
 
 def printable_payload(raw: bytes) -> str:
     """The raw body as text for the inbox (NULs escaped: a text column cannot hold them)."""
-    return raw.decode("utf-8", errors="replace").replace("\x00", "\\u0000")
+    return storable_payload(raw)
 
 
 def partner_keys(document: object, id_fields: tuple[str, ...]) -> tuple[str | None, str | None]:

@@ -97,7 +97,7 @@ async def _receive(
             return respond(mapping.UNAUTHORIZED)  # nothing is stored for a stranger
         _document, read = _read(raw, hook, to_push)
         if not isinstance(read, WireError) and await pushes.accepted_event(
-            session, hook.account_id, kind, read.partner_id
+            session, hook.account_id, kind, read.partner, read.partner_id
         ):
             return respond(mapping.SUCCESS)
     ip = request_ip(request)

@@ -2,7 +2,7 @@
 and turn a call that reached nobody into a call-back.
 
 Idempotency: the accepted inbox row is inserted first, inside a savepoint. Its partial
-unique index (account, source, kind, partner id) lets exactly one of any number of
+unique index (account, source, kind, partner, partner id) lets exactly one of any number of
 concurrent copies in; the others get an IntegrityError, which means "already stored", and
 change nothing. Refused pushes are stored as not accepted, so a repeat is judged afresh.
 """
@@ -144,13 +144,14 @@ def _contact_keys(push: Push) -> tuple[str, str | None]:
 
 
 async def accepted_event(
-    session: AsyncSession, account_id: int, kind: str, partner_id: str
+    session: AsyncSession, account_id: int, kind: str, partner: str, partner_id: str
 ) -> InboxEvent | None:
     return await session.scalar(
         select(InboxEvent).where(
             InboxEvent.account_id == account_id,
             InboxEvent.source == INBOX_SOURCE,
             InboxEvent.kind == kind,
+            InboxEvent.partner == partner,
             InboxEvent.partner_id == partner_id,
             InboxEvent.accepted.is_(True),
         )
@@ -244,7 +245,7 @@ async def receive(
     """Judge and apply one push. Refusals are recorded and returned, never raised."""
     kind = kind_of(push)
     phone, email = _contact_keys(push)
-    if await accepted_event(session, hook.account_id, kind, push.partner_id) is not None:
+    if await accepted_event(session, hook.account_id, kind, push.partner, push.partner_id):
         return Receipt(Outcome.DUPLICATE)
     try:
         agency = await directory.find_agency(

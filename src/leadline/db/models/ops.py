@@ -16,8 +16,9 @@ class InboxEvent(IdMixin, Base):
     """A raw partner push or submission, with the answer it got.
 
     ``partner_id`` is the partner's own id (``phoneCallId``, ``leadUUID``); among the
-    accepted events it is unique per (account, source, kind), so a retry of an accepted
-    push is recognised by the database. Refused pushes are kept too, once each.
+    accepted events it is unique per (account, source, kind, partner), so a retry of an
+    accepted push is recognised by the database while two portals of one group may reuse
+    each other's ids. Refused pushes are kept too, once each.
     """
 
     __tablename__ = "inbox_events"
@@ -27,6 +28,7 @@ class InboxEvent(IdMixin, Base):
             "account_id",
             "source",
             "kind",
+            "partner",
             "partner_id",
             unique=True,
             sqlite_where=text("accepted AND partner_id IS NOT NULL"),
