@@ -566,7 +566,7 @@ class WrappedUp(Outgoing):
 class BulkLeads(Incoming):
     """``{"leads": [<create lead>, …]}``; each row is checked in the background."""
 
-    leads: list[dict[str, Any]]
+    leads: list[Any]
 
 
 class BulkAccepted(Outgoing):
