@@ -1,6 +1,6 @@
 """The platform API v3.0: a sub-application mounted at ``/platform-api/v3.0`` with its
-own OpenAPI document, docs page and error handlers. One router per resource; the
-dialler engine's and part two's routers join the list in :func:`create_platform_app`."""
+own OpenAPI document, docs page and error handlers. One router per resource, all listed
+in ``ROUTERS``; ``/leads/bulk`` gets a 64 MiB body limit of its own."""
 
 from __future__ import annotations
 
