@@ -12,8 +12,10 @@ from sqlalchemy import delete
 
 from leadline.config import Settings
 from leadline.core import clock
-from leadline.core.erasure.retention import purge_expired_media, remove_stored_file
+from leadline.core.erasure.retention import purge_expired_media
 from leadline.core.imports.service import process_pending
+from leadline.core.media.service import remove_files
+from leadline.core.media.storage import LocalMediaStorage
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
 
@@ -63,8 +65,7 @@ async def purge_expired_media_job(services: Services) -> int:
         keys = await purge_expired_media(session, older_than)
     # Files go only once the rows say so: a crash in between leaves a file without a
     # live row, never a live row without its file.
-    for key in keys:
-        remove_stored_file(settings.resolved_media_dir, key)
+    await remove_files(LocalMediaStorage(settings.resolved_media_dir), keys)
     return len(keys)
 
 

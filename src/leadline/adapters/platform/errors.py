@@ -64,6 +64,9 @@ def domain_error_response(exc: DomainError) -> JSONResponse:
         return error_response(403, "Forbidden", {"credential": [exc.message]})
     if isinstance(exc, NotFound):
         return error_response(404, "Not found", {exc.kind: [exc.message]})
+    if isinstance(exc, Conflict) and isinstance(exc, ValidationFailed):
+        # A clash with an existing record, reported against the field that clashes.
+        return error_response(409, "Conflict", exc.errors)
     if isinstance(exc, ValidationFailed):
         return error_response(422, "Validation failed", exc.errors)
     if isinstance(exc, InvalidPhone):

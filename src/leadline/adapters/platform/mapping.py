@@ -17,11 +17,13 @@ from leadline.core.statistics.service import CampaignStatistics
 from leadline.core.vocabulary import DIAL_STATUS_NAMES
 from leadline.db.models import (
     Activity,
+    Agency,
     Campaign,
     DialAttempt,
     DncEntry,
     Lead,
     LeadList,
+    Listing,
     Media,
     User,
     WrapCode,
@@ -375,3 +377,84 @@ def dnc_out(entry: DncEntry, zone: ZoneInfo) -> wire.DncEntryOut:
         addedBy=entry.added_by_user_id,
         source=entry.source,
     )
+
+
+def agency_out(agency: Agency, zone: ZoneInfo) -> wire.AgencyOut:
+    return wire.AgencyOut(
+        agencyId=agency.id,
+        externalId=agency.external_id,
+        portalAgencyId=agency.portal_agency_id,
+        name=agency.name,
+        email=agency.email,
+        enabled=agency.enabled,
+        callBackCampaignId=agency.callback_campaign_id,
+        timestamps=wire.ListTimestamps(
+            created=stamp(agency.created_at, zone), lastUpdated=stamp(agency.updated_at, zone)
+        ),
+    )
+
+
+def listing_out(listing: Listing, zone: ZoneInfo) -> wire.ListingOut:
+    return wire.ListingOut(
+        listingId=listing.id,
+        agencyId=listing.agency_id,
+        externalId=listing.external_id,
+        portalListingId=listing.portal_listing_id,
+        title=listing.title,
+        enabled=listing.enabled,
+        timestamps=wire.ListTimestamps(
+            created=stamp(listing.created_at, zone), lastUpdated=stamp(listing.updated_at, zone)
+        ),
+    )
+
+
+def media_out(media: Media, zone: ZoneInfo) -> wire.MediaDetails:
+    return wire.MediaDetails(
+        mediaId=media.id,
+        mediaUri=media_uri(media.id),
+        duration=media.duration_seconds,
+        deleted=media.deleted_at is not None,
+        deletedTimestamp=maybe_stamp(media.deleted_at, zone),
+        deletedBy=media.deleted_by_user_id,
+        deletionReason=media.deletion_reason,
+    )
+
+
+def voicemail_out(media: Media) -> wire.VoicemailMetadata:
+    return wire.VoicemailMetadata(
+        mediaId=media.id, mediaUri=media_uri(media.id), duration=media.duration_seconds
+    )
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The one byte range (first, last, inclusive) a ``Range`` header asks of ``size``
+    bytes; None to send the whole file (no header, or one this does not serve: several
+    ranges, another unit, bad syntax — ignoring it is what RFC 9110 allows). Raises
+    :class:`UnsatisfiableRange` when the range lies wholly past the end."""
+    if header is None:
+        return None
+    unit, _, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first_text, dash, last_text = spec.strip().partition("-")
+    first_text, last_text = first_text.strip(), last_text.strip()
+    if not dash or not (first_text.isdigit() or first_text == ""):
+        return None
+    if not (last_text.isdigit() or last_text == "") or (first_text == last_text == ""):
+        return None
+    if first_text == "":
+        suffix = int(last_text)
+        if suffix == 0 or size == 0:
+            raise UnsatisfiableRange()
+        return max(size - suffix, 0), size - 1
+    first = int(first_text)
+    if last_text and int(last_text) < first:
+        return None
+    if first >= size:
+        raise UnsatisfiableRange()
+    last = int(last_text) if last_text else size - 1
+    return first, min(last, size - 1)
+
+
+class UnsatisfiableRange(Exception):
+    pass

@@ -468,3 +468,174 @@ class DncEntryOut(Outgoing):
     addedAt: Timestamp
     addedBy: int | None
     source: str | None
+
+
+# -- Agencies and listings
+
+ExternalId = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=r"\S"), AfterValidator(_no_nul)
+]
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_no_nul)]
+Str300 = Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)]
+PortalId = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+class CreateAgency(Incoming):
+    externalId: ExternalId
+    portalAgencyId: PortalId | None = None
+    name: Str200 = ""
+    email: Email | None = None
+    enabled: bool = True
+    callBackCampaignId: Id | None = None
+
+
+class ChangeAgency(Incoming):
+    """Only the fields sent change; ``null`` clears portalAgencyId, email, callBackCampaignId."""
+
+    externalId: ExternalId | None = None
+    portalAgencyId: PortalId | None = None
+    name: Str200 | None = None
+    email: Email | None = None
+    enabled: bool | None = None
+    callBackCampaignId: Id | None = None
+
+
+class AgencyOut(Outgoing):
+    agencyId: int
+    externalId: str
+    portalAgencyId: int | None
+    name: str
+    email: str | None
+    enabled: bool
+    callBackCampaignId: int | None
+    timestamps: ListTimestamps
+
+
+class CreateListing(Incoming):
+    agencyId: Id
+    externalId: ExternalId
+    portalListingId: PortalId | None = None
+    title: Str300 = ""
+    enabled: bool = True
+
+
+class ChangeListing(Incoming):
+    """Only the fields sent change; ``null`` clears portalListingId."""
+
+    agencyId: Id | None = None
+    externalId: ExternalId | None = None
+    portalListingId: PortalId | None = None
+    title: Str300 | None = None
+    enabled: bool | None = None
+
+
+class ListingOut(Outgoing):
+    listingId: int
+    agencyId: int
+    externalId: str
+    portalListingId: int | None
+    title: str
+    enabled: bool
+    timestamps: ListTimestamps
+
+
+# -- Agents at work
+
+
+class WrapUp(Incoming):
+    """At least one of statusCode, wrapCode (its status) or callBackAt."""
+
+    statusCode: Int32 | None = None
+    wrapCode: Str64 | None = None
+    notes: Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_nul)] | None = (
+        None
+    )
+    callBackAt: TimestampIn | None = None
+
+
+class WrappedUp(Outgoing):
+    attemptId: int
+    wrapCode: str | None
+    wrapped: Timestamp
+    lead: LeadDetails | None
+
+
+# -- Bulk lead imports
+
+
+class BulkLeads(Incoming):
+    """``{"leads": [<create lead>, …]}``; each row is checked in the background."""
+
+    leads: list[Any]
+
+
+class BulkAccepted(Outgoing):
+    uuid: str
+    status: Literal["pending"]
+
+
+class BulkLink(Outgoing):
+    href: str
+
+
+class BulkResult(Outgoing):
+    total: int
+    processed: int
+    created: int
+    failed: int
+
+
+class BulkStatus(Outgoing):
+    uuid: str
+    status: Literal["pending", "processing", "completed", "failed"]
+    error_link: BulkLink | None
+    result: BulkResult
+
+
+class BulkErrors(Outgoing):
+    pageNo: int
+    limit: int
+    errorList: dict[str, dict[str, str]]
+    totalPages: int
+    nextPageLink: str | None
+
+
+# -- Media
+
+
+class DeleteMedia(Incoming):
+    reason: Annotated[
+        str, StringConstraints(min_length=1, max_length=500, pattern=r"\S"), AfterValidator(_no_nul)
+    ]
+
+
+class MediaDetails(Outgoing):
+    mediaId: int
+    mediaUri: str
+    duration: int
+    deleted: bool
+    deletedTimestamp: Timestamp | None
+    deletedBy: int | None
+    deletionReason: str | None
+
+
+# -- Erasure
+
+
+class ErasedCalls(Outgoing):
+    activitiesErased: int
+    recordingsDeleted: int
+
+
+class ErasedEmails(Outgoing):
+    contactsErased: int
+
+
+class ErasedLeads(Outgoing):
+    leadsDeleted: int
+
+
+class Erasure(Outgoing):
+    callData: ErasedCalls
+    emailData: ErasedEmails
+    leadData: ErasedLeads

@@ -42,6 +42,11 @@ class Viewer:
         if not self.sees_everything:
             raise PermissionDenied("this needs an account token or an admin's token")
 
+    def require_acting_as(self, user_id: int | None) -> None:
+        """An agent's token acts only for that agent; account tokens and admins for any."""
+        if not self.sees_everything and (user_id is None or user_id != self.user_id):
+            raise PermissionDenied("an agent's token acts only for that agent")
+
     def campaign_filter(self, column: Any) -> Any:
         """A WHERE clause limiting ``column`` (a campaign id) to the visible campaigns."""
         if self.campaign_ids is None:

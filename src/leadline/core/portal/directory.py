@@ -7,7 +7,7 @@ so the rules about them live in one place.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +20,11 @@ from leadline.core import clock
 from leadline.core.campaigns import service as campaigns
 from leadline.core.credentials.service import ip_in_rules, normalise_ip_rules
 from leadline.core.errors import AuthenticationFailed, NotFound, ValidationFailed
+from leadline.core.pagination import Page, keyset_page, where_given
 from leadline.core.portal.errors import (
     AgencyDisabled,
     AgencyNotFound,
+    DuplicateEntry,
     ListingDisabled,
     ListingNotFound,
 )
@@ -256,20 +258,34 @@ async def create_agency(
         callback_campaign_id=callback_campaign_id,
         notify_email=notify_email,
     )
+    await _save(
+        session,
+        lambda: session.add(agency),
+        "agencyExternalId",
+        f"agency {external_id!r} already exists",
+    )
+    return agency
+
+
+async def _save(
+    session: AsyncSession, change: Callable[[], object], field: str, problem: str
+) -> None:
+    """Apply ``change`` and flush it in a savepoint: a clash with a unique external id is
+    a :class:`DuplicateEntry` and leaves the transaction usable. (``begin_nested`` flushes
+    what is pending first, so the change is made inside it.)"""
     try:
         async with session.begin_nested():
-            session.add(agency)
+            change()
     except IntegrityError:
-        raise ValidationFailed.single(
-            "agencyExternalId", f"agency {external_id!r} already exists"
-        ) from None
-    return agency
+        raise DuplicateEntry({field: [problem]}, message=problem) from None
 
 
 async def update_agency(
     session: AsyncSession,
     agency: Agency,
     *,
+    external_id: str | None = None,
+    enabled: bool | None = None,
     portal_agency_id: int | None = _UNSET,
     name: str | None = None,
     email: str | None = _UNSET,
@@ -287,6 +303,16 @@ async def update_agency(
         agency.callback_campaign_id = callback_campaign_id
     if notify_email is not _UNSET:
         agency.notify_email = notify_email
+    if enabled is not None:
+        agency.enabled = enabled
+    if external_id is not None:
+        wanted = _check_external_id(external_id, "agencyExternalId")
+        await _save(
+            session,
+            lambda: setattr(agency, "external_id", wanted),
+            "agencyExternalId",
+            f"agency {wanted!r} already exists",
+        )
     await session.flush()
     return agency
 
@@ -318,6 +344,13 @@ async def list_agencies(session: AsyncSession, account_id: int) -> list[Agency]:
             select(Agency).where(Agency.account_id == account_id).order_by(Agency.id)
         )
     )
+
+
+async def page_agencies(
+    session: AsyncSession, account_id: int, *, after: int | None, limit: int
+) -> Page[Agency]:
+    statement = select(Agency).where(Agency.account_id == account_id)
+    return await keyset_page(session, statement, Agency.id, after=after, limit=limit)
 
 
 async def find_agency(
@@ -363,14 +396,14 @@ async def create_listing(
         title=title.strip()[:300],
         enabled=enabled,
     )
-    try:
-        async with session.begin_nested():
-            session.add(listing)
-    except IntegrityError:
-        raise ValidationFailed.single(
-            "listingExternalId", f"listing {external_id!r} already exists in this agency"
-        ) from None
+    await _save(
+        session, lambda: session.add(listing), "listingExternalId", _listing_exists(external_id)
+    )
     return listing
+
+
+def _listing_exists(external_id: str) -> str:
+    return f"listing {external_id!r} already exists in this agency"
 
 
 async def update_listing(
@@ -380,13 +413,31 @@ async def update_listing(
     portal_listing_id: int | None = _UNSET,
     title: str | None = None,
     enabled: bool | None = None,
+    external_id: str | None = None,
+    agency: Agency | None = None,
 ) -> Listing:
+    """Change what is given; ``agency`` (of the listing's account) moves it there."""
     if portal_listing_id is not _UNSET:
         listing.portal_listing_id = _check_portal_id(portal_listing_id, "listingId")
     if title is not None:
         listing.title = title.strip()[:300]
     if enabled is not None:
         listing.enabled = enabled
+    if external_id is not None or agency is not None:
+        wanted = (
+            _check_external_id(external_id, "listingExternalId")
+            if external_id is not None
+            else listing.external_id
+        )
+        if agency is not None and agency.account_id != listing.account_id:
+            raise NotFound("agency", agency.id)
+        agency_id = agency.id if agency is not None else listing.agency_id
+
+        def move() -> None:
+            listing.external_id = wanted
+            listing.agency_id = agency_id
+
+        await _save(session, move, "listingExternalId", _listing_exists(wanted))
     await session.flush()
     return listing
 
@@ -417,6 +468,20 @@ async def list_listings(
     if agency_id is not None:
         query = query.where(Listing.agency_id == agency_id)
     return list(await session.scalars(query.order_by(Listing.id)))
+
+
+async def page_listings(
+    session: AsyncSession,
+    account_id: int,
+    *,
+    after: int | None,
+    limit: int,
+    agency_id: int | None = None,
+) -> Page[Listing]:
+    statement = where_given(
+        select(Listing).where(Listing.account_id == account_id), (Listing.agency_id, agency_id)
+    )
+    return await keyset_page(session, statement, Listing.id, after=after, limit=limit)
 
 
 async def find_listing(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadline.core.errors import DomainError
+from leadline.core.errors import Conflict, DomainError, ValidationFailed
 
 
 class AgencyNotFound(DomainError):
@@ -19,3 +19,8 @@ class ListingNotFound(DomainError):
 
 class ListingDisabled(DomainError):
     """The listing is known but not enabled."""
+
+
+class DuplicateEntry(Conflict, ValidationFailed):
+    """An agency or listing with this external id exists already (a conflict, and still
+    a field error for the callers that report it as one)."""

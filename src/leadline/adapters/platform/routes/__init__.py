@@ -1,6 +1,6 @@
 """The platform API v3.0: a sub-application mounted at ``/platform-api/v3.0`` with its
-own OpenAPI document, docs page and error handlers. One router per resource; the
-dialler engine's and part two's routers join the list in :func:`create_platform_app`."""
+own OpenAPI document, docs page and error handlers. One router per resource, all listed
+in ``ROUTERS``; ``/leads/bulk`` gets a 64 MiB body limit of its own."""
 
 from __future__ import annotations
 
@@ -17,24 +17,40 @@ from leadline.adapters.platform import errors
 from leadline.adapters.platform.mapping import BASE_PATH
 from leadline.adapters.platform.routes import (
     activities,
+    administration,
+    agents,
+    bulk,
     campaigns,
+    customers,
     dialler,
     dnc,
     leads,
     lists,
+    media,
     users,
 )
 from leadline.http.deps import Services
-from leadline.http.shapes import PLATFORM_BODY_LIMIT, InterfaceShape, ShapeRegistry
+from leadline.http.shapes import (
+    BULK_BODY_LIMIT,
+    PLATFORM_BODY_LIMIT,
+    InterfaceShape,
+    ShapeRegistry,
+)
 
 ROUTERS = (
     activities.router,
     campaigns.router,
     lists.router,
+    # Before the leads router: ``/leads/bulk`` is not a lead id.
+    bulk.router,
     leads.router,
     dialler.router,
+    agents.router,
     users.router,
     dnc.router,
+    administration.router,
+    media.router,
+    customers.router,
 )
 
 DESCRIPTION = """\
@@ -83,6 +99,7 @@ def mount(app: FastAPI, shapes: ShapeRegistry) -> None:
             render=errors.render_problem,
         )
     )
+    shapes.limit_path(f"{BASE_PATH}/leads/bulk", BULK_BODY_LIMIT)
     app.router.routes.append(_Mount(BASE_PATH, app=create_platform_app(app.state.services)))
 
 

@@ -1,12 +1,16 @@
-"""What every resource router shares: the error responses it declares."""
+"""What the resource routers share: the error responses they declare, path ids, the
+media storage."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import Path
+from starlette.requests import Request
 
 from leadline.adapters.platform import wire
+from leadline.core.media.storage import LocalMediaStorage, MediaStorage
+from leadline.http.deps import services
 
 _ERRORS = {
     400: "Malformed request (JSON that does not parse)",
@@ -33,3 +37,11 @@ CampaignId = Annotated[int, path_id("Campaign id")]
 ListId = Annotated[int, path_id("List id")]
 LeadId = Annotated[int, path_id("Lead id")]
 AttemptId = Annotated[int, path_id("Dial attempt id")]
+AgencyId = Annotated[int, path_id("Agency id")]
+ListingId = Annotated[int, path_id("Listing id")]
+AgentId = Annotated[int, path_id("Agent (user) id")]
+MediaId = Annotated[int, path_id("Media id")]
+
+
+def media_storage(request: Request) -> MediaStorage:
+    return LocalMediaStorage(services(request).settings.resolved_media_dir)

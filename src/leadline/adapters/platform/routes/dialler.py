@@ -1,5 +1,5 @@
 """Dial attempts (``GET /dialler/calls/{attemptId}``, ``GET /dialler/calls``) and the
-account's wrap codes. The engine's own endpoints (next lead, wrap-up) join this module."""
+account's wrap codes. The agents' own endpoints (next lead, wrap-up) are in ``agents``."""
 
 from __future__ import annotations
 
