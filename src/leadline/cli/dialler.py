@@ -95,7 +95,7 @@ def tick(
 
     from leadline.db.engine import Database
     from leadline.dialler.engine import DiallerEngine
-    from leadline.worker.runner import worker_identity
+    from leadline.worker.identity import worker_identity
 
     async def work() -> None:
         config = settings()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +16,7 @@ from leadline.core.media.service import remove_files
 from leadline.core.media.storage import LocalMediaStorage
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
+from leadline.worker.identity import worker_identity
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,8 @@ class Job:
     interval_seconds: float
     run: Callable[[Services], Awaitable[object]]
     enabled: Callable[[Settings], bool] = lambda _settings: True
+    #: Called once when the worker stops, to hand back what the job holds (leases).
+    stop: Callable[[Services], Awaitable[object]] | None = None
 
 
 async def prune_expired_records(services: Services) -> int:
@@ -46,15 +47,21 @@ async def prune_expired_records(services: Services) -> int:
 async def dialler_tick(services: Services) -> object:
     """One tick of this process's dialler engine (see ``leadline.dialler.engine``)."""
     from leadline.dialler.engine import engine_for
-    from leadline.worker.runner import worker_identity
 
     return await engine_for(services.settings, services.db, worker_identity()).tick()
 
 
+async def release_dialler_lease(services: Services) -> None:
+    """Hand the SQLite engine lease back at shutdown, so a restart dials at once instead
+    of waiting for the lease to expire."""
+    from leadline.dialler.engine import engine_for
+
+    await engine_for(services.settings, services.db, worker_identity()).release_lease()
+
+
 async def process_bulk_imports(services: Services) -> int:
     """Work through waiting bulk-import batches (any number of workers share them)."""
-    holder = f"{socket.gethostname()}:{os.getpid()}"
-    return await process_pending(services.db, holder)
+    return await process_pending(services.db, worker_identity())
 
 
 async def purge_expired_media_job(services: Services) -> int:
@@ -71,7 +78,13 @@ async def purge_expired_media_job(services: Services) -> int:
 
 JOBS: list[Job] = [
     Job("prune-expired-records", 3600, prune_expired_records),
-    Job("dialler-engine", 1.0, dialler_tick, enabled=lambda settings: settings.dialler == "on"),
+    Job(
+        "dialler-engine",
+        1.0,
+        dialler_tick,
+        enabled=lambda settings: settings.dialler == "on",
+        stop=release_dialler_lease,
+    ),
     Job("bulk-imports", 1, process_bulk_imports),
     Job(
         "media-retention",

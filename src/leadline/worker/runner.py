@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
 
 from leadline.http.deps import Services
 from leadline.logging import get_logger
+from leadline.worker.identity import worker_identity
 from leadline.worker.jobs import JOBS, Job
 
 log = get_logger("leadline.worker")
-
-
-def worker_identity() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Worker:
@@ -46,4 +41,15 @@ class Worker:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await self._stop_jobs()
             log.info("worker stopped", identity=self.identity)
+
+    async def _stop_jobs(self) -> None:
+        for job in self.jobs:
+            if job.stop is None:
+                continue
+            try:
+                # Shielded: shutdown cancels us, and the hand-back must still reach the store.
+                await asyncio.shield(job.stop(self.services))
+            except Exception:
+                log.warning("job did not stop cleanly", job=job.name, exc_info=True)
