@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from leadline.config import Settings
 from leadline.core import clock
-from leadline.core.erasure.retention import purge_expired_media, remove_stored_file
+from leadline.core.erasure.retention import purge_expired_media
+from leadline.core.media.storage import LocalMediaStorage
 from leadline.core.security import Keyring
 from leadline.db.engine import Database
 from leadline.db.models import Media
@@ -82,7 +83,8 @@ def test_a_storage_key_outside_the_media_folder_is_refused(tmp_path: Path) -> No
     (tmp_path / "secret").write_text("x")
     media_dir = tmp_path / "media"
     media_dir.mkdir()
+    storage = LocalMediaStorage(media_dir)
     with pytest.raises(ValueError):
-        remove_stored_file(media_dir, "../secret")
+        storage.delete("../secret")
     assert (tmp_path / "secret").exists()
-    assert remove_stored_file(media_dir, "missing.wav") is False
+    assert storage.delete("missing.wav") is False

@@ -4,7 +4,6 @@ audio (the metadata stays, marked deleted with the reason ``retention``)."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,17 +29,3 @@ async def purge_expired_media(session: AsyncSession, older_than: datetime) -> li
     for start in range(0, len(ids), _CHUNK):
         await mark_media_deleted(session, ids[start : start + _CHUNK], RETENTION_REASON)
     return [key for _, key in rows if key]
-
-
-def remove_stored_file(media_dir: Path, storage_key: str) -> bool:
-    """Delete ``media_dir/<storage_key>``; False when it was already gone. A key that
-    would point outside ``media_dir`` is refused."""
-    root = media_dir.resolve()
-    path = (root / storage_key).resolve()
-    if not path.is_relative_to(root) or path == root:
-        raise ValueError(f"storage key outside the media folder: {storage_key!r}")
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    return True
