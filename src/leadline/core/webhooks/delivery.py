@@ -142,7 +142,7 @@ async def attempt(
                 .where(WebhookDelivery.id == delivery_id)
             )
         ).one()
-        delivery, event, subscription = row.tuple()
+        delivery, event, subscription = row
     outcome = await _post(client, subscription, event, now())
     finished = now()
     attempts = delivery.attempts + 1

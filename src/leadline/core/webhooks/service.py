@@ -176,7 +176,7 @@ async def deliveries(
         .order_by(WebhookDelivery.id.desc())
         .limit(limit)
     )
-    return [(delivery, event) for delivery, event in rows.tuples()]
+    return [(delivery, event) for delivery, event in rows.all()]
 
 
 async def replay(session: AsyncSession, event_uuid: str) -> int:
