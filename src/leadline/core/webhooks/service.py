@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadline.core import clock
 from leadline.core.errors import NotFound, ValidationFailed
 from leadline.core.ownership import get_owned
+from leadline.core.pagination import Page, keyset_page
 from leadline.db.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 LEAD_CREATED = "lead.created"
@@ -97,6 +98,13 @@ async def list_subscriptions(
     if active_only:
         query = query.where(WebhookSubscription.active.is_(True))
     return list(await session.scalars(query.order_by(WebhookSubscription.id)))
+
+
+async def page_subscriptions(
+    session: AsyncSession, account_id: int, *, after: int | None, limit: int
+) -> Page[WebhookSubscription]:
+    statement = select(WebhookSubscription).where(WebhookSubscription.account_id == account_id)
+    return await keyset_page(session, statement, WebhookSubscription.id, after=after, limit=limit)
 
 
 async def get_subscription(
