@@ -53,7 +53,7 @@ async def cost_event(session: AsyncSession, cost: CallCost) -> None:
         "costId": cost.id,
         "activityId": cost.activity_id,
         "leadId": cost.lead_id,
-        "cost": str(cost.cost),
+        "cost": f"{cost.cost:.4f}",
         "callDate": iso(cost.call_date),
         "from": cost.call_from,
         "to": cost.call_to,
