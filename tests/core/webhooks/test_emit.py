@@ -9,13 +9,15 @@ from sqlalchemy import select
 from leadline.core import clock
 from leadline.core.activities import service as activities
 from leadline.core.costs import service as costs
+from leadline.core.imports import service as imports
 from leadline.core.leads.service import complete, get_lead
 from leadline.core.security import Keyring
 from leadline.core.submissions import service as submissions
 from leadline.core.vocabulary import Scope
 from leadline.core.webhooks import service
 from leadline.db.engine import Database
-from leadline.db.models import WebhookDelivery, WebhookEvent
+from leadline.db.models import Lead, WebhookDelivery, WebhookEvent
+from tests.core.imports.conftest import accept
 from tests.core.webhooks.conftest import add_lead
 from tests.factories import make_token, make_world
 
@@ -110,3 +112,26 @@ async def test_only_subscribed_types_are_written(db: Database) -> None:
     async with db.transaction() as session:
         await complete(session, await get_lead(session, world.account.id, lead.id), 2)
     assert [event.type for event in await _events(db)] == ["lead.completed"]
+
+
+async def test_bulk_imports_emit_lead_created_for_each_new_lead(db: Database) -> None:
+    world = await make_world(db)
+    async with db.transaction() as session:
+        await service.subscribe(
+            session, world.account.id, url="https://x.test/in", event_types=["lead.created"]
+        )
+    rows: list[dict[str, object]] = [
+        {"listId": world.lead_list.id, "phone1": "+447911123101"},
+        {"listId": world.lead_list.id},
+        {"listId": world.lead_list.id, "phone1": "+447911123102"},
+    ]
+    await accept(db, world.account.id, rows)
+    await imports.process_pending(db, "w")
+
+    async with db.read_session() as session:
+        made = list(await session.scalars(select(Lead.id).order_by(Lead.id)))
+    events = await _events(db)
+    assert len(made) == 2
+    assert [event.payload["leadId"] for event in events] == made
+    assert {event.type for event in events} == {"lead.created"}
+    assert [event.ordering_key for event in events] == [f"lead:{ident}" for ident in made]

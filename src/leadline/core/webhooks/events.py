@@ -3,8 +3,10 @@ emits one sends the same small, stable shape."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.webhooks import service
@@ -29,6 +31,21 @@ def lead_data(lead: Lead) -> dict[str, Any]:
 async def lead_event(session: AsyncSession, event_type: str, lead: Lead) -> None:
     await service.emit(
         session, lead.account_id, event_type, lead_data(lead), ordering_key=f"lead:{lead.id}"
+    )
+
+
+async def leads_created(session: AsyncSession, account_id: int, lead_ids: Sequence[int]) -> None:
+    """``lead.created`` for leads inserted set-based (bulk imports), in id order."""
+    subscriptions = await service.listening(session, account_id, service.LEAD_CREATED)
+    if not subscriptions or not lead_ids:
+        return
+    found = await session.scalars(select(Lead).where(Lead.id.in_(lead_ids)).order_by(Lead.id))
+    await service.emit_many(
+        session,
+        account_id,
+        service.LEAD_CREATED,
+        [(lead_data(lead), f"lead:{lead.id}") for lead in found],
+        subscriptions=subscriptions,
     )
 
 

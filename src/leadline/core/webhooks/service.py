@@ -131,6 +131,18 @@ async def deactivate(
     return subscription
 
 
+async def listening(
+    session: AsyncSession, account_id: int, event_type: str
+) -> list[WebhookSubscription]:
+    """The active subscriptions of the account that want ``event_type``."""
+    assert event_type in EVENT_TYPES, event_type
+    return [
+        subscription
+        for subscription in await list_subscriptions(session, account_id, active_only=True)
+        if event_type in subscription.event_types
+    ]
+
+
 async def emit(
     session: AsyncSession,
     account_id: int,
@@ -140,38 +152,51 @@ async def emit(
 ) -> WebhookEvent | None:
     """Write the event and one pending delivery per matching active subscription, in the
     caller's transaction. Nothing is written when nobody listens."""
-    assert event_type in EVENT_TYPES, event_type
-    subscriptions = [
-        subscription
-        for subscription in await list_subscriptions(session, account_id, active_only=True)
-        if event_type in subscription.event_types
-    ]
-    if not subscriptions:
-        return None
+    written = await emit_many(session, account_id, event_type, [(payload, ordering_key)])
+    return written[0] if written else None
+
+
+async def emit_many(
+    session: AsyncSession,
+    account_id: int,
+    event_type: str,
+    events: Sequence[tuple[Mapping[str, Any], str | None]],
+    *,
+    subscriptions: Sequence[WebhookSubscription] | None = None,
+) -> list[WebhookEvent]:
+    """:func:`emit` for many events of one type (payload, ordering key), in order."""
+    if subscriptions is None:
+        subscriptions = await listening(session, account_id, event_type)
+    if not subscriptions or not events:
+        return []
     now = clock.now()
-    event = WebhookEvent(
-        uuid=str(uuid.uuid4()),
-        account_id=account_id,
-        type=event_type,
-        occurred_at=now,
-        payload=dict(payload),
-        ordering_key=ordering_key,
-    )
-    session.add(event)
+    written = [
+        WebhookEvent(
+            uuid=str(uuid.uuid4()),
+            account_id=account_id,
+            type=event_type,
+            occurred_at=now,
+            payload=dict(payload),
+            ordering_key=ordering_key,
+        )
+        for payload, ordering_key in events
+    ]
+    session.add_all(written)
     await session.flush()
     session.add_all(
         WebhookDelivery(
             event_id=event.id,
             subscription_id=subscription.id,
-            ordering_key=ordering_key,
+            ordering_key=event.ordering_key,
             state=PENDING,
             attempts=0,
             next_attempt_at=now,
         )
+        for event in written
         for subscription in subscriptions
     )
     await session.flush()
-    return event
+    return written
 
 
 async def deliveries(
