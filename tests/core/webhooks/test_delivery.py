@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from datetime import datetime, timedelta
@@ -206,3 +207,23 @@ async def test_no_event_without_a_matching_active_subscription(
     await add_lead(db, world)
     async with db.read_session() as session:
         assert await session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+
+
+async def test_concurrent_workers_send_each_delivery_once(
+    db: Database, receiver: Receiver, quick: httpx.AsyncClient
+) -> None:
+    world = await make_world(db)
+    await _subscribe(db, world.account.id, receiver.url)
+    for index in range(6):
+        await add_lead(db, world, f"+44770090020{index}")
+
+    sent = await asyncio.gather(
+        *(deliver_due(db, f"w{index}", client=quick, limit=2) for index in range(4))
+    )
+
+    assert sum(sent) == len(receiver.received)
+    ids = [got.headers["leadline-event-id"] for got in receiver.received]
+    assert len(ids) == len(set(ids))
+    while await deliver_due(db, "w9", client=quick):
+        pass
+    assert await _states(db) == [("delivered", 1)] * 6
