@@ -14,6 +14,7 @@ from leadline.core.erasure.retention import purge_expired_media
 from leadline.core.imports.service import process_pending
 from leadline.core.media.service import remove_files
 from leadline.core.media.storage import LocalMediaStorage
+from leadline.core.webhooks.delivery import deliver_due
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
 from leadline.worker.identity import worker_identity
@@ -76,6 +77,11 @@ async def purge_expired_media_job(services: Services) -> int:
     return len(keys)
 
 
+async def deliver_webhooks(services: Services) -> int:
+    """Send the due webhook deliveries (any number of workers share them)."""
+    return await deliver_due(services.db, worker_identity())
+
+
 JOBS: list[Job] = [
     Job("prune-expired-records", 3600, prune_expired_records),
     Job(
@@ -92,4 +98,5 @@ JOBS: list[Job] = [
         purge_expired_media_job,
         enabled=lambda settings: settings.media_retention_days > 0,
     ),
+    Job("webhooks", 1, deliver_webhooks),
 ]

@@ -26,6 +26,7 @@ from leadline.db.models import (
     Listing,
     Media,
     User,
+    WebhookSubscription,
     WrapCode,
 )
 
@@ -376,6 +377,16 @@ def dnc_out(entry: DncEntry, zone: ZoneInfo) -> wire.DncEntryOut:
         addedAt=stamp(entry.added_at, zone),
         addedBy=entry.added_by_user_id,
         source=entry.source,
+    )
+
+
+def webhook_out(subscription: WebhookSubscription, zone: ZoneInfo) -> wire.WebhookOut:
+    return wire.WebhookOut(
+        id=subscription.id,
+        url=subscription.url,
+        events=list(subscription.event_types),
+        active=subscription.active,
+        createdAt=stamp(subscription.created_at, zone),
     )
 
 

@@ -470,6 +470,31 @@ class DncEntryOut(Outgoing):
     source: str | None
 
 
+# -- Webhooks
+
+WebhookUrl = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_no_nul)
+]
+
+
+class CreateWebhook(Incoming):
+    url: WebhookUrl
+    events: Annotated[list[Str64], Field(min_length=1, max_length=20)]
+
+
+class WebhookOut(Outgoing):
+    id: int
+    url: str
+    events: list[str]
+    active: bool
+    createdAt: Timestamp
+
+
+class WebhookCreated(WebhookOut):
+    #: The HMAC key for ``Leadline-Signature``, shown in this answer only.
+    secret: str
+
+
 # -- Agencies and listings
 
 ExternalId = Annotated[

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
 from leadline.core.ownership import get_owned
+from leadline.core.webhooks import events as webhook_events
 from leadline.db.models import Activity, Company, Contact
 
 #: Activity types (``Activity.activity_type``).
@@ -48,6 +49,8 @@ async def record(
         if company is not None:
             company.last_activity_at = moment
     await session.flush()
+    if activity_type in (CALL_INBOUND, CALL_OUTBOUND):
+        await webhook_events.call_event(session, activity)
     return activity
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from leadline.core import clock
 from leadline.core.activities.service import CALL_INBOUND, CALL_OUTBOUND
 from leadline.core.costs import matching
+from leadline.core.webhooks import events as webhook_events
 from leadline.db.locks import lock_key
 from leadline.db.models import Activity, CallCost, Lead
 from leadline.db.types import Money
@@ -168,6 +169,7 @@ async def record(session: AsyncSession, post: CostPost) -> Recorded:
     if lead is not None:
         lead.cost = await lead_cost(session, lead.id)
         await session.flush()
+    await webhook_events.cost_event(session, row)
     return Recorded(cost=row, call=call, lead=lead, first_contact=first_contact)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from leadline.core.errors import DuplicateCustomerKey, DuplicateOpenLead
 from leadline.core.leads.fields import NewLead
 from leadline.core.phones import tail
+from leadline.core.webhooks import events as webhook_events
 from leadline.db.models import Lead, LeadPhone
 
 _IN_CHUNK = 1000
@@ -106,6 +107,8 @@ async def insert_leads(
     await _insert_phones(session, account_id, rows, outcome)
     if refused:
         await _explain_refusals(session, [rows[p] for p in refused], refused, outcome)
+    new_ids = [result for result in outcome if isinstance(result, int)]
+    await webhook_events.leads_created(session, account_id, new_ids)
     return outcome
 
 

@@ -23,6 +23,8 @@ from leadline.core.leads import scheduling
 from leadline.core.ownership import get_owned
 from leadline.core.phones import tail
 from leadline.core.vocabulary import LeadStatus
+from leadline.core.webhooks import events as webhook_events
+from leadline.core.webhooks.service import LEAD_COMPLETED, LEAD_CREATED, LEAD_UPDATED
 from leadline.db.models import Campaign, Contact, Lead, LeadList, LeadPhone, LeadStatusCode, User
 
 MAX_PHONES = 3
@@ -118,6 +120,7 @@ async def create_lead(
         if customer_key is not None:
             raise DuplicateCustomerKey(customer_key) from None
         raise
+    await webhook_events.lead_event(session, LEAD_CREATED, lead)
     return lead
 
 
@@ -142,6 +145,7 @@ async def complete(
     lead.dialable_at = None
     lead.reserved_for_agent_id = None
     await session.flush()
+    await webhook_events.lead_event(session, LEAD_COMPLETED, lead)
     return lead
 
 
@@ -305,6 +309,7 @@ async def update_lead(
         first = current[0].number if current else ""
         lead.dialable_at = scheduling.dialable_at(campaign, lead.timezone, first, due)
         await session.flush()
+    await webhook_events.lead_event(session, LEAD_UPDATED, lead)
     return lead
 
 

@@ -23,6 +23,7 @@ from leadline.core.errors import DuplicateOpenLead
 from leadline.core.leads import service as leads
 from leadline.core.submissions import lead_types
 from leadline.core.vocabulary import LeadStatus
+from leadline.core.webhooks import events as webhook_events
 from leadline.db.models import InboxEvent, Lead, LeadType, Phone
 
 SOURCE = "dialler-api"
@@ -303,4 +304,6 @@ async def record(
     )
     session.add(event)
     await session.flush()
+    if not event.accepted:
+        await webhook_events.submission_event(session, event)
     return event

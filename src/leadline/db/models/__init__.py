@@ -15,6 +15,7 @@ from leadline.db.models.imports import BulkImport, BulkImportBatch, BulkImportEr
 from leadline.db.models.leads import Lead, LeadPhone, LeadSubtypeList, LeadType
 from leadline.db.models.ops import DncEntry, IdempotencyRecord, InboxEvent, Lease
 from leadline.db.models.portal import Agency, Listing, PortalHook
+from leadline.db.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "Account",
@@ -50,5 +51,8 @@ __all__ = [
     "Phone",
     "PortalHook",
     "User",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
     "WrapCode",
 ]

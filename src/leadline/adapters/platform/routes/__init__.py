@@ -28,6 +28,7 @@ from leadline.adapters.platform.routes import (
     lists,
     media,
     users,
+    webhooks,
 )
 from leadline.http.deps import Services
 from leadline.http.shapes import (
@@ -51,6 +52,7 @@ ROUTERS = (
     administration.router,
     media.router,
     customers.router,
+    webhooks.router,
 )
 
 DESCRIPTION = """\

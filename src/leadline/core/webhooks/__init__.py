@@ -1,0 +1,1 @@
+"""Signed outbound webhooks: subscriptions, the event outbox and its delivery."""
