@@ -18,16 +18,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.factories import make_token, make_world
 
-from leadline.app import create_app
-from leadline.config import Settings
-from leadline.core.security import Keyring
-from leadline.core.vocabulary import Scope
-from leadline.db.engine import Database
+from bench.platform_fixture import platform_app
 from leadline.db.migrate import upgrade
 
-SECRET = "bench-secret"
 BASE = "/platform-api/v3.0"
 
 
@@ -38,28 +32,8 @@ def _ms(values: list[float]) -> str:
 
 
 async def run(workdir: str, leads: int, limit: int) -> None:
-    url = f"sqlite:///{workdir}/bench.db"
-    db = Database(url)
-    world = await make_world(db, name="Bench")
-    issued = await make_token(
-        db,
-        Keyring(SECRET),
-        world.account.id,
-        Scope.PLATFORM,
-        rate_limit_per_second=1_000_000,
-        rate_limit_burst=1_000_000,
-    )
-    settings = Settings(
-        database_url=url,
-        secret_key=SECRET,
-        run_worker=False,
-        dialler="off",
-        var_dir=Path(workdir) / "var",
-        media_dir=Path(workdir) / "media",
-        log_level="WARNING",
-    )
-    app = create_app(settings, database=db)
-    headers = {"Authorization": issued.token}
+    app, db, world, token = await platform_app(workdir)
+    headers = {"Authorization": token}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         creates = []
