@@ -88,7 +88,7 @@ def safe_next(target: object) -> str:
         or "\\" in target
         or target.startswith("/login")
     ):
-        return "/search"
+        return "/"
     return target
 
 
