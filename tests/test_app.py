@@ -52,3 +52,55 @@ async def test_an_unexpected_error_is_a_500_without_a_stack_trace(app: FastAPI) 
 async def test_a_body_over_the_limit_is_refused_with_413(client: httpx.AsyncClient) -> None:
     answer = await client.post("/healthz", content=b"x" * (2 * 1024 * 1024))
     assert answer.status_code == 413
+
+
+async def test_a_wrong_path_under_the_dialler_api_answers_in_its_error_map(
+    client: httpx.AsyncClient,
+) -> None:
+    answer = await client.post("/lead/remove", params={"key": "x"})
+    assert answer.status_code == 404
+    assert answer.json() == {"request": {"0": "No such endpoint: use /lead/add or /lead/cancel."}}
+
+
+async def test_a_wrong_method_on_the_dialler_api_says_post(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/lead/add")
+    assert answer.status_code == 405
+    assert answer.json() == {"request": {"0": "Method not allowed: use POST."}}
+    assert "POST" in answer.headers["allow"]
+
+
+async def test_a_wrong_path_under_the_portal_answers_code_and_message(
+    client: httpx.AsyncClient,
+) -> None:
+    answer = await client.post("/portal/some-token/fax", json={})
+    assert answer.status_code == 404
+    assert answer.json() == {"code": 4004, "message": "not found"}
+
+
+async def test_a_wrong_path_under_call_costs_answers_its_error_field(
+    client: httpx.AsyncClient,
+) -> None:
+    answer = await client.post("/api/ingress/nowhere")
+    assert answer.status_code == 404
+    assert answer.json() == {"error": "Not Found"}
+
+
+async def test_a_wrong_path_under_the_softphone_answers_xml(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/rest/unknown")
+    assert answer.text.startswith("<?xml")
+    assert "<result>error</result>" in answer.text
+
+
+async def test_a_wrong_console_path_is_a_page(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/console/nothing-here")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "There is no such page." in answer.text
+
+
+async def test_a_path_of_no_interface_keeps_the_plain_json_answer(
+    client: httpx.AsyncClient,
+) -> None:
+    answer = await client.get("/no-such-thing")
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "Not Found"}

@@ -7,12 +7,14 @@ import contextlib
 from collections.abc import AsyncIterator
 from importlib.resources import files
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadline import __version__
 from leadline.config import Settings, get_settings
@@ -21,7 +23,7 @@ from leadline.db.engine import Database
 from leadline.http.deps import Services
 from leadline.http.middleware import RequestMiddleware
 from leadline.http.ratelimit import RateLimiter
-from leadline.http.shapes import ShapeRegistry
+from leadline.http.shapes import Problem, ShapeRegistry
 from leadline.logging import configure_logging, get_logger
 
 log = get_logger("leadline.app")
@@ -122,8 +124,29 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
     _mount_interfaces(app, shapes)
+    _answer_unrouted_in_shape(app, shapes)
     app.add_middleware(RequestMiddleware, shapes=shapes)
     return app
+
+
+_UNROUTED = {404: Problem.NOT_FOUND, 405: Problem.METHOD_NOT_ALLOWED}
+
+
+def _answer_unrouted_in_shape(app: FastAPI, shapes: ShapeRegistry) -> None:
+    """A wrong path or method under an interface's prefix answers in that interface's
+    shape (a partner parses our errors), not in the framework's ``{"detail"}``."""
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        problem = _UNROUTED.get(exc.status_code)
+        if problem is None or shapes.shape_for(request.url.path) is None:
+            return await http_exception_handler(request, exc)
+        response = shapes.render(request.url.path, problem)
+        if exc.headers and "allow" in {name.lower() for name in exc.headers}:
+            response.headers.update(exc.headers)
+        return response
+
+    app.add_exception_handler(StarletteHTTPException, on_http)
 
 
 def create_configured_app() -> FastAPI:

@@ -17,6 +17,8 @@ class Problem(StrEnum):
     UNAVAILABLE = "unavailable"
     RATE_LIMITED = "rate_limited"
     BAD_REQUEST = "bad_request"
+    NOT_FOUND = "not_found"  # no route at this path
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # a route, but not for this method
 
 
 STATUS = {
@@ -25,6 +27,8 @@ STATUS = {
     Problem.UNAVAILABLE: 503,
     Problem.RATE_LIMITED: 429,
     Problem.BAD_REQUEST: 400,
+    Problem.NOT_FOUND: 404,
+    Problem.METHOD_NOT_ALLOWED: 405,
 }
 
 Renderer = Callable[[Problem], Response]
@@ -43,6 +47,8 @@ def default_renderer(problem: Problem) -> Response:
         Problem.UNAVAILABLE: "Service unavailable",
         Problem.RATE_LIMITED: "Too many requests",
         Problem.BAD_REQUEST: "Bad request",
+        Problem.NOT_FOUND: "Not found",
+        Problem.METHOD_NOT_ALLOWED: "Method not allowed",
     }
     return JSONResponse({"detail": messages[problem]}, status_code=STATUS[problem])
 

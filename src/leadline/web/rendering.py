@@ -26,6 +26,8 @@ _PROBLEM_TEXT = {
     Problem.UNAVAILABLE: "The service is unavailable for a moment. Please try again.",
     Problem.RATE_LIMITED: "Too many requests. Please wait a moment.",
     Problem.BAD_REQUEST: "The request could not be read.",
+    Problem.NOT_FOUND: "There is no such page.",
+    Problem.METHOD_NOT_ALLOWED: "This page cannot be used that way.",
 }
 _STATUS = {
     Problem.TOO_LARGE: 413,
@@ -33,6 +35,8 @@ _STATUS = {
     Problem.UNAVAILABLE: 503,
     Problem.RATE_LIMITED: 429,
     Problem.BAD_REQUEST: 400,
+    Problem.NOT_FOUND: 404,
+    Problem.METHOD_NOT_ALLOWED: 405,
 }
 
 

@@ -26,6 +26,8 @@ _PROBLEM_TEXT = {
     Problem.UNAVAILABLE: mapping.CONNECTION_ERROR,
     Problem.RATE_LIMITED: mapping.TOO_MANY,
     Problem.BAD_REQUEST: "Bad Request",
+    Problem.NOT_FOUND: "Not Found",
+    Problem.METHOD_NOT_ALLOWED: "Method Not Allowed",
 }
 
 router = APIRouter(tags=["call costs"])

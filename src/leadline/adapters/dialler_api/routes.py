@@ -40,6 +40,8 @@ _PROBLEMS = {
     Problem.UNAVAILABLE: ("request", "Service temporarily unavailable. Please try again."),
     Problem.RATE_LIMITED: ("key", "Too many requests for this API key."),
     Problem.BAD_REQUEST: ("request", wire.BODY_MESSAGE),
+    Problem.NOT_FOUND: ("request", "No such endpoint: use /lead/add or /lead/cancel."),
+    Problem.METHOD_NOT_ALLOWED: ("request", "Method not allowed: use POST."),
 }
 
 

@@ -32,6 +32,8 @@ _PROBLEM_MESSAGES = {
     Problem.UNAVAILABLE: "Service unavailable",
     Problem.RATE_LIMITED: "Too many requests",
     Problem.BAD_REQUEST: "Bad request",
+    Problem.NOT_FOUND: "Not found",
+    Problem.METHOD_NOT_ALLOWED: "Method not allowed",
 }
 
 

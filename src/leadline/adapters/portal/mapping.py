@@ -60,6 +60,8 @@ TOO_LARGE = Answer(413, 4520, "request too large")
 RATE_LIMITED = Answer(429, 4290, "too many requests")
 SERVER_ERROR = Answer(500, 5000, "server error")
 UNAVAILABLE = Answer(503, 5100, "service unavailable")
+NOT_FOUND = Answer(404, 4004, "not found")
+METHOD_NOT_ALLOWED = Answer(405, 4005, "method not allowed")
 
 #: The spec's wording, kept verbatim ("non found"): partners match on these messages.
 OUTCOME_ANSWERS: dict[Outcome, Answer] = {

@@ -36,6 +36,8 @@ _PROBLEM_ANSWERS: dict[Problem, Answer] = {
     Problem.UNAVAILABLE: mapping.UNAVAILABLE,
     Problem.RATE_LIMITED: mapping.RATE_LIMITED,
     Problem.BAD_REQUEST: mapping.invalid("bad request"),
+    Problem.NOT_FOUND: mapping.NOT_FOUND,
+    Problem.METHOD_NOT_ALLOWED: mapping.METHOD_NOT_ALLOWED,
 }
 
 

@@ -32,6 +32,9 @@ _PROBLEMS = {
     Problem.UNAVAILABLE: Message.UNAVAILABLE,
     Problem.RATE_LIMITED: Message.RATE_LIMITED,
     Problem.BAD_REQUEST: Message.BAD_REQUEST,
+    # The softphone reads <result>, not the status line: a wrong path is an unknown request.
+    Problem.NOT_FOUND: Message.BAD_TYPEREQ,
+    Problem.METHOD_NOT_ALLOWED: Message.BAD_REQUEST,
 }
 _ADDED = {
     RecordKind.CONTACT: Message.CONTACT_ADDED,
