@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import queue
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -122,9 +123,16 @@ class SipBackend:
             self._opened = True
 
     def close(self) -> None:
-        if self._opened:
-            self.transport.close()
-            self._opened = False
+        """Hang up every call still up or ringing (BYE, CANCEL), then stop listening."""
+        if not self._opened:
+            return
+        live = [call for call in self.calls.values() if call.state != "over"]
+        for call in live:
+            stack.call_sync(self._withdraw, call)
+        if live:
+            time.sleep(0.2)  # let the BYEs and CANCELs leave before the socket closes
+        self.transport.close()
+        self._opened = False
 
     # -- the engine's side (its event loop's thread)
 

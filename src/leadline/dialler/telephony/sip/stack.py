@@ -45,7 +45,11 @@ def _reactor() -> None:
     ED2.my_ident = get_ident()
     _ready.set()
     while True:
-        ED2.loop()
+        try:
+            ED2.loop()
+        except Exception:
+            # One call's failure must not stop every other call's signalling.
+            log.exception("sip reactor error")
 
 
 def _ensure_reactor() -> None:
@@ -105,7 +109,11 @@ class Transport:
     def _open_on_reactor(self) -> None:
         from sippy.SipConf import SipConf
         from sippy.SipTransactionManager import SipTransactionManager
+        from sippy.Udp_server import Udp_server_opts
 
+        # One sender thread: with several, an ACK and the BYE right after it can
+        # leave in the wrong order, and a phone drops a BYE that overtakes its ACK.
+        Udp_server_opts.nworkers = 1
         SipConf.my_address = self.address
         SipConf.my_port = self.port
         SipConf.my_uaname = "Leadline"
@@ -132,6 +140,20 @@ class Transport:
         log.info("sip transport closed", address=self.address, port=self.port)
 
     def _close_on_reactor(self) -> None:
-        manager = self.config.pop("_sip_tm", None)
+        manager = self.config.get("_sip_tm")
         if manager is not None:
             manager.shutdown()
+            # Timers of finished calls still fire (and tidy up) after this: they find
+            # a transaction manager that does nothing rather than none at all.
+            self.config["_sip_tm"] = _Closed()
+
+
+class _Closed:
+    """A closed transport's stand-in for sippy's transaction manager: every call is
+    accepted and does nothing."""
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        def ignore(*args: object, **kwargs: object) -> None:
+            return None
+
+        return ignore
