@@ -23,6 +23,7 @@ from leadline.db.engine import Database
 from leadline.db.models import Activity, DialAttempt, Lead
 from leadline.dialler.engine import DiallerEngine
 from leadline.dialler.telephony.sip.backend import SipBackend, SipConfig
+from leadline.dialler.telephony.sip.sipp import sipp_command
 from leadline.dialler.telephony.sip.stack import free_udp_port
 from tests.conftest import require_tool
 from tests.dialler.conftest import Floor, make_floor
@@ -46,22 +47,7 @@ class Sipp:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                SIPP,
-                "-sf",
-                str(SCENARIOS / self.scenario),
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-m",
-                "1",
-                "-timeout",
-                "20s",
-                "-timeout_error",
-                "-nostdin",
-                "-trace_err",
-            ],
+            sipp_command(SIPP, SCENARIOS / self.scenario, self.port),
             cwd=self.workdir,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

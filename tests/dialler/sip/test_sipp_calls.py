@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from leadline.core.vocabulary import DialStatus, LeadStatus
 from leadline.db.models import DialAttempt
-from tests.dialler.sip.conftest import CUSTOMER, SipFloor
+from tests.dialler.sip.conftest import CUSTOMER, SipFloor, Sipp
 
 pytestmark = pytest.mark.sip
 
@@ -32,31 +33,53 @@ def _clean(result: tuple[int, str]) -> None:
     assert code == 0, complaints
 
 
+@dataclass
+class Call:
+    attempt: DialAttempt
+    lead_id: int
+    agent: Sipp
+    customer: Sipp
+
+    def both_clean(self) -> None:
+        """Both SIPp scenarios ran to their end (every request they wait for came)."""
+        _clean(self.customer.finish())
+        _clean(self.agent.finish())
+
+
+async def _dial(
+    sip: SipFloor,
+    ports: tuple[int, int],
+    now: datetime,
+    *,
+    agent: str = "agent_answers.xml",
+    customer: str,
+    until: Callable[[DialAttempt], bool] = _over,
+) -> Call:
+    """Dial one due lead against the two scenarios, ticking until ``until``."""
+    agent_port, customer_port = ports
+    lead_id = await sip.floor.lead(CUSTOMER, due=now)
+    agent_peer = sip.peer(agent, agent_port)
+    customer_peer = sip.peer(customer, customer_port)
+    attempt = await sip.tick_until(until, lead_id=lead_id)
+    return Call(attempt, lead_id, agent_peer, customer_peer)
+
+
 async def _unanswered(
     sip: SipFloor, ports: tuple[int, int], scenario: str, now: datetime
 ) -> tuple[DialAttempt, int]:
     """Dial one lead whose customer leg ends with ``scenario``; (attempt, lead id)."""
-    agent_port, customer_port = ports
-    lead_id = await sip.floor.lead(CUSTOMER, due=now)
-    agent = sip.peer("agent_answers.xml", agent_port)
-    customer = sip.peer(scenario, customer_port)
-    attempt = await sip.tick_until(_over, lead_id=lead_id)
-    _clean(customer.finish())
+    call = await _dial(sip, ports, now, customer=scenario)
     # The agent's 200 OK is acknowledged (with a held answer) and the agent hung up.
-    _clean(agent.finish())
-    return attempt, lead_id
+    call.both_clean()
+    return call.attempt, call.lead_id
 
 
 async def test_answered_call_connects_agent_and_customer_then_hangs_up_both(
     sip_floor: SipFloor, ports: tuple[int, int], now: datetime
 ) -> None:
-    agent_port, customer_port = ports
-    lead_id = await sip_floor.floor.lead(CUSTOMER, due=now)
-    agent = sip_floor.peer("agent_answers.xml", agent_port)
-    customer = sip_floor.peer("customer_answers.xml", customer_port)
+    call = await _dial(sip_floor, ports, now, customer="customer_answers.xml", until=_connected)
 
-    attempt = await sip_floor.tick_until(_connected, lead_id=lead_id)
-
+    attempt, lead_id = call.attempt, call.lead_id
     assert attempt.agent_id == sip_floor.agent_id
     assert attempt.answered_at is not None
     assert attempt.backend_call_id is not None
@@ -64,22 +87,16 @@ async def test_answered_call_connects_agent_and_customer_then_hangs_up_both(
     assert lead.locked_by is not None  # held for the agent
     # The dialler stops: both legs get a BYE, and both SIPp scenarios end cleanly.
     sip_floor.backend.close()
-    _clean(customer.finish())
-    _clean(agent.finish())
+    call.both_clean()
 
 
 async def test_customer_hang_up_ends_the_agent_leg_and_the_attempt_as_answered(
     sip_floor: SipFloor, ports: tuple[int, int], now: datetime
 ) -> None:
-    agent_port, customer_port = ports
-    lead_id = await sip_floor.floor.lead(CUSTOMER, due=now)
-    agent = sip_floor.peer("agent_answers.xml", agent_port)
-    customer = sip_floor.peer("customer_hangs_up.xml", customer_port)
+    call = await _dial(sip_floor, ports, now, customer="customer_hangs_up.xml")
 
-    attempt = await sip_floor.tick_until(_over, lead_id=lead_id)
-
-    _clean(customer.finish())
-    _clean(agent.finish())  # it got the BYE
+    call.both_clean()  # the agent got the BYE
+    attempt, lead_id = call.attempt, call.lead_id
     assert attempt.dial_status_id == DialStatus.ANSWERED
     assert attempt.answered_at is not None and attempt.hangup_at is not None
     assert attempt.hangup_at >= attempt.answered_at
@@ -94,15 +111,12 @@ async def test_customer_hang_up_ends_the_agent_leg_and_the_attempt_as_answered(
 async def test_agent_hang_up_ends_the_customer_leg_and_the_attempt_as_answered(
     sip_floor: SipFloor, ports: tuple[int, int], now: datetime
 ) -> None:
-    agent_port, customer_port = ports
-    lead_id = await sip_floor.floor.lead(CUSTOMER, due=now)
-    agent = sip_floor.peer("agent_hangs_up.xml", agent_port)
-    customer = sip_floor.peer("customer_answers.xml", customer_port)
+    call = await _dial(
+        sip_floor, ports, now, agent="agent_hangs_up.xml", customer="customer_answers.xml"
+    )
 
-    attempt = await sip_floor.tick_until(_over, lead_id=lead_id)
-
-    _clean(agent.finish())
-    _clean(customer.finish())  # it got the BYE
+    call.both_clean()  # the customer got the BYE
+    attempt = call.attempt
     assert attempt.dial_status_id == DialStatus.ANSWERED
     activity = await sip_floor.activity(attempt)
     assert activity.data["reason"] == "agent-hung-up"
@@ -153,17 +167,11 @@ async def test_unknown_number_closes_the_lead_as_invalid(
 async def test_trunk_digest_challenge_is_answered_with_the_configured_credentials(
     sip_floor: SipFloor, ports: tuple[int, int], now: datetime, scenario: str
 ) -> None:
-    agent_port, customer_port = ports
-    lead_id = await sip_floor.floor.lead(CUSTOMER, due=now)
-    agent = sip_floor.peer("agent_answers.xml", agent_port)
-    customer = sip_floor.peer(scenario, customer_port)
+    call = await _dial(sip_floor, ports, now, customer=scenario, until=_connected)
 
-    attempt = await sip_floor.tick_until(_connected, lead_id=lead_id)
-
-    assert attempt.answered_at is not None
+    assert call.attempt.answered_at is not None
     sip_floor.backend.close()
-    _clean(customer.finish())
-    _clean(agent.finish())
+    call.both_clean()
 
 
 async def test_pausing_the_campaign_cancels_a_ringing_call_without_counting_it(
@@ -210,11 +218,6 @@ async def test_sip_caller_id_is_the_campaigns(
     sip_floor: SipFloor, ports: tuple[int, int], now: datetime
 ) -> None:
     # The customer scenario only answers an INVITE whose From user is the campaign's.
-    agent_port, customer_port = ports
-    lead_id = await sip_floor.floor.lead(CUSTOMER, due=now)
-    agent = sip_floor.peer("agent_answers.xml", agent_port)
-    customer = sip_floor.peer("customer_checks_caller_id.xml", customer_port)
-    attempt = await sip_floor.tick_until(_over, lead_id=lead_id)
-    _clean(customer.finish())
-    _clean(agent.finish())
+    attempt, _ = await _unanswered(sip_floor, ports, "customer_checks_caller_id.xml", now)
+
     assert attempt.dial_status_id == DialStatus.BUSY
