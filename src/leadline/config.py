@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _sip_needs_a_trunk(self) -> Settings:
+        # Refused when the settings are read, not at the first call.
+        if self.telephony_backend == "sip" and not self.sip_trunk:
+            raise ValueError("the sip telephony backend needs LEADLINE_SIP_TRUNK (host[:port])")
+        return self
 
     @property
     def async_database_url(self) -> str:

@@ -118,6 +118,14 @@ class DiallerEngine:
             lease.expires_at = until
             return True
 
+    async def shutdown(self) -> None:
+        """The process stops: hang up the backend's calls (a real backend's phones would
+        ring on otherwise) and hand the lease back."""
+        close = getattr(self.backend, "close", None)
+        if callable(close):
+            close()
+        await self.release_lease()
+
     async def release_lease(self) -> None:
         if not self.db.is_sqlite:
             return
