@@ -174,11 +174,12 @@ async def test_trunk_digest_challenge_is_answered_with_the_configured_credential
     call.both_clean()
 
 
-async def test_pausing_the_campaign_cancels_a_ringing_call_without_counting_it(
-    sip_floor: SipFloor, ports: tuple[int, int], now: datetime
+@pytest.mark.parametrize("stop", ["campaign-paused", "agent-unavailable"])
+async def test_a_ringing_call_is_cancelled_without_counting_when_campaign_or_agent_stops(
+    sip_floor: SipFloor, ports: tuple[int, int], now: datetime, stop: str
 ) -> None:
     agent_port, customer_port = ports
-    # Long enough to ring until the pause, so the pause, not the timeout, ends it.
+    # Long enough to ring until the stop, so the stop, not the timeout, ends it.
     sip_floor.backend.config = replace(sip_floor.backend.config, ring_timeout=15.0)
     lead_id = await sip_floor.floor.lead(CUSTOMER, due=now)
     agent = sip_floor.peer("agent_answers.xml", agent_port)
@@ -186,14 +187,17 @@ async def test_pausing_the_campaign_cancels_a_ringing_call_without_counting_it(
     await sip_floor.tick_until(lambda attempt: attempt.backend_call_id is not None, lead_id=lead_id)
     await _customer_ringing(sip_floor)
 
-    await sip_floor.floor.configure(is_active=False)
+    if stop == "campaign-paused":
+        await sip_floor.floor.configure(is_active=False)
+    else:
+        await sip_floor.floor.set_available(sip_floor.agent_id, False)
     attempt = await sip_floor.tick_until(_over, lead_id=lead_id)
 
     _clean(customer.finish())  # CANCEL, 487, ACK
     _clean(agent.finish())  # held answer in the ACK, then BYE
     assert attempt.dial_status_id == DialStatus.CANCELLED
     activity = await sip_floor.activity(attempt)
-    assert activity.data["reason"] == "campaign-paused"
+    assert activity.data["reason"] == stop
     lead = await sip_floor.lead(lead_id)
     assert lead.attempts == 0
     assert lead.locked_by is None
