@@ -37,6 +37,7 @@ def test_creating_a_predictive_campaign_is_refused_on_the_sip_backend(
 ) -> None:
     demo = json.loads(_leadline(cli_settings, "demo", "--json").stdout)
     monkeypatch.setenv("LEADLINE_TELEPHONY_BACKEND", "sip")
+    monkeypatch.setenv("LEADLINE_SIP_TRUNK", "127.0.0.1:5080")
 
     refused = _leadline(
         cli_settings,
