@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,19 @@ class Settings(BaseSettings):
     # Run the background worker inside `leadline serve` (off for web-only nodes).
     run_worker: bool = True
     telephony_backend: str = "simulated"
+    # The sip telephony backend (docs/dialler.md): where customers' calls go (the
+    # trunk or PBX, host[:port]), its digest credentials, the agents' SIP addresses by
+    # user id (JSON: {"12": "sip:anna@10.0.0.5:5060"}), our own UDP address, and how
+    # long the customer's and the agent's phones may ring.
+    sip_trunk: str = ""
+    sip_trunk_username: str = ""
+    sip_trunk_password: SecretStr = SecretStr("")
+    sip_agents: dict[str, str] = Field(default_factory=dict)
+    sip_bind_address: str = "127.0.0.1"
+    sip_bind_port: int = 5060
+    sip_ring_timeout_seconds: float = 30.0
+    sip_agent_timeout_seconds: float = 20.0
+    sip_caller_id: str = ""
     trusted_proxies: list[str] = Field(default_factory=list)
     public_url: str = "http://127.0.0.1:8000"
     media_retention_days: int = 0
@@ -61,6 +74,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _sip_needs_a_trunk(self) -> Settings:
+        # Refused when the settings are read, not at the first call.
+        if self.telephony_backend == "sip" and not self.sip_trunk:
+            raise ValueError("the sip telephony backend needs LEADLINE_SIP_TRUNK (host[:port])")
+        return self
 
     @property
     def async_database_url(self) -> str:

@@ -7,11 +7,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from leadline.cli.common import console, keyring, print_json, run, transaction
+from leadline.cli.common import (
+    console,
+    err_console,
+    keyring,
+    print_json,
+    run,
+    settings,
+    transaction,
+)
 from leadline.core.accounts import service as accounts
 from leadline.core.campaigns import service as campaigns
 from leadline.core.credentials import service as credentials
 from leadline.core.users import service as users
+from leadline.dialler.telephony import UnsupportedMode, check_mode
 
 accounts_app = typer.Typer(help="Accounts (each is a wall: nothing crosses between them).")
 users_app = typer.Typer(help="Users of an account: agents and account users.")
@@ -114,6 +123,15 @@ def users_list(account: AccountOpt) -> None:
     run(work)
 
 
+def _dialable(mode: str) -> None:
+    """Refuse, before anything is written, a mode the configured backend cannot dial."""
+    try:
+        check_mode(settings().telephony_backend, mode)
+    except UnsupportedMode as refused:
+        err_console.print(f"[red]error:[/red] {refused}")
+        raise typer.Exit(1) from None
+
+
 @campaigns_app.command("create")
 def campaigns_create(
     account: AccountOpt,
@@ -124,6 +142,8 @@ def campaigns_create(
     max_attempts: Annotated[int, typer.Option()] = 5,
 ) -> None:
     """Create a campaign with its default list."""
+    if campaign_type == "outbound":
+        _dialable(mode)
 
     async def work() -> None:
         async with transaction() as session:
@@ -166,6 +186,8 @@ def _set_active(account: int, campaign_id: int, active: bool) -> None:
     async def work() -> None:
         async with transaction() as session:
             campaign = await campaigns.get_campaign(session, account, campaign_id)
+            if active and campaign.campaign_type == "outbound":
+                _dialable(campaign.dialling_mode)
             await campaigns.set_active(session, campaign, active)
         console.print(f"campaign {campaign_id} {'resumed' if active else 'paused'}")
 

@@ -112,7 +112,7 @@ def tick(
                 if turn + 1 < times:
                     await asyncio.sleep(1)
         finally:
-            await engine.release_lease()
+            await engine.shutdown()
             await db.dispose()
 
     run(work)

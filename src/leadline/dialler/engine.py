@@ -26,7 +26,7 @@ from leadline.db.engine import Database
 from leadline.db.locks import lock_key
 from leadline.db.models import Campaign, DialAttempt, Lease, WrapCode
 from leadline.dialler.hopper import fill_campaign
-from leadline.dialler.telephony import make_backend
+from leadline.dialler.telephony import UnsupportedMode, check_mode, make_backend
 from leadline.dialler.telephony.base import (
     CallEvent,
     CallEventKind,
@@ -49,6 +49,7 @@ class TickReport:
     started: int = 0
     dialled: int = 0
     cancelled: int = 0
+    withdrawn: int = 0
     answered: int = 0
     abandoned: int = 0
     ended: int = 0
@@ -79,13 +80,15 @@ class DiallerEngine:
         self.storage = storage
         self.lease_seconds = lease_seconds
         self.max_calls_per_campaign = max_calls_per_campaign
+        #: Campaigns the backend cannot dial, already reported in the log.
+        self._refused: set[int] = set()
 
     @classmethod
     def from_settings(cls, settings: Settings, db: Database, identity: str) -> DiallerEngine:
         return cls(
             db,
             identity=identity,
-            backend=make_backend(settings.telephony_backend),
+            backend=make_backend(settings.telephony_backend, settings=settings),
             storage=LocalMediaStorage(settings.resolved_media_dir),
         )
 
@@ -115,6 +118,14 @@ class DiallerEngine:
             lease.expires_at = until
             return True
 
+    async def shutdown(self) -> None:
+        """The process stops: hang up the backend's calls (a real backend's phones would
+        ring on otherwise) and hand the lease back."""
+        close = getattr(self.backend, "close", None)
+        if callable(close):
+            close()
+        await self.release_lease()
+
     async def release_lease(self) -> None:
         if not self.db.is_sqlite:
             return
@@ -134,6 +145,7 @@ class DiallerEngine:
         report.recovered = await self.recover(now)
         await self.renew(now)
         await self.process_events(now, report)
+        report.withdrawn = await self.withdraw(now)
         report.wrapped = await self.auto_wrap(now)
         started = await self.plan(now)
         report.started = len(started)
@@ -171,6 +183,8 @@ class DiallerEngine:
                 campaign = await session.get(Campaign, campaign_id)
                 if campaign is None or not campaign.is_active:
                     continue
+                if not self._can_dial(campaign):
+                    continue
                 fill = await fill_campaign(
                     session,
                     campaign,
@@ -207,6 +221,7 @@ class DiallerEngine:
                             number=attempt.phone_number,
                             caller_id=campaign.caller_id if campaign else None,
                             options=dict(campaign.dialler_options or {}) if campaign else {},
+                            agent_id=attempt.agent_id,
                         ),
                     )
                 )
@@ -286,7 +301,18 @@ class DiallerEngine:
         self, session: AsyncSession, attempt: DialAttempt, event: CallEvent, report: TickReport
     ) -> None:
         status = int(event.dial_status or DialStatus.FAILED)
+        if status == DialStatus.CANCELLED:
+            # The customer was not reached (no agent on the line, the call was called
+            # off): the attempt does not count and the lead is free again.
+            await calls.cancel_undialled(
+                session, attempt, at=event.at, reason=event.reason or "cancelled"
+            )
+            self.backend.forget(event.call_id)
+            report.ended += 1
+            return
         extra: dict[str, object] = {}
+        if event.reason:
+            extra["reason"] = event.reason
         if status == DialStatus.ANSWERED:
             audio = await self.backend.recording(event.call_id)
             if audio is not None:
@@ -299,13 +325,67 @@ class DiallerEngine:
                     data=audio,
                     duration_seconds=talk,
                 )
-                extra = {
+                extra |= {
                     "recordingStatus": "recorded",
                     "recordingMetadata": {"mediaId": media.id, "duration": talk, "deleted": False},
                 }
         await calls.finish_attempt(session, attempt, status, at=event.at, extra=extra)
         self.backend.forget(event.call_id)
         report.ended += 1
+
+    # -- agent-first backends
+
+    @property
+    def agent_first(self) -> bool:
+        return bool(getattr(self.backend, "agent_first", False))
+
+    def _can_dial(self, campaign: Campaign) -> bool:
+        """False for a campaign the backend cannot dial (predictive on an agent-first
+        backend): it is skipped, with an error in the log each time, never a crash."""
+        try:
+            check_mode(self.backend.name if self.agent_first else "", campaign.dialling_mode)
+        except UnsupportedMode as refused:
+            if campaign.id not in self._refused:
+                self._refused.add(campaign.id)
+                log.error("campaign not dialled", campaign_id=campaign.id, reason=str(refused))
+            return False
+        return True
+
+    async def withdraw(self, now: datetime) -> int:
+        """With an agent-first backend, call off the calls not answered yet whose
+        campaign was paused or whose agent is no longer available: the backend cancels
+        them, and the attempt does not count."""
+        if not self.agent_first:
+            return 0
+        withdrawn = 0
+        async with self.db.transaction() as session:
+            floors: dict[int, set[int]] = {}
+            for attempt in await calls.live_attempts(session, self.identity):
+                if attempt.state != "dialling" or attempt.backend_call_id is None:
+                    continue
+                campaign = (
+                    await session.get(Campaign, attempt.campaign_id)
+                    if attempt.campaign_id
+                    else None
+                )
+                if campaign is None:
+                    continue
+                reason = None
+                if not campaign.is_active:
+                    reason = "campaign-paused"
+                else:
+                    if campaign.id not in floors:
+                        floor = await pacing.agent_floor(session, campaign, now)
+                        floors[campaign.id] = set(floor.available)
+                    if attempt.agent_id is not None and attempt.agent_id not in floors[campaign.id]:
+                        reason = "agent-unavailable"
+                if reason is None:
+                    continue
+                await self.backend.hangup(attempt.backend_call_id, now)
+                await calls.cancel_undialled(session, attempt, at=now, reason=reason)
+                self.backend.forget(attempt.backend_call_id)
+                withdrawn += 1
+        return withdrawn
 
     # -- simulated agents
 

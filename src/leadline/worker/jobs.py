@@ -53,11 +53,11 @@ async def dialler_tick(services: Services) -> object:
 
 
 async def release_dialler_lease(services: Services) -> None:
-    """Hand the SQLite engine lease back at shutdown, so a restart dials at once instead
-    of waiting for the lease to expire."""
+    """Hang up the engine's calls and hand the SQLite engine lease back at shutdown, so a
+    restart dials at once instead of waiting for the lease to expire."""
     from leadline.dialler.engine import engine_for
 
-    await engine_for(services.settings, services.db, worker_identity()).release_lease()
+    await engine_for(services.settings, services.db, worker_identity()).shutdown()
 
 
 async def process_bulk_imports(services: Services) -> int:

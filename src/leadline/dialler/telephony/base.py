@@ -27,6 +27,8 @@ class OriginateRequest:
     caller_id: str | None
     #: The campaign's ``dialler_options`` (a backend reads its own settings there).
     options: dict[str, object] = field(default_factory=dict)
+    #: The agent chosen when the call started (progressive, preview), if any.
+    agent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,16 @@ class CallEvent:
     kind: CallEventKind
     at: datetime
     dial_status: int | None = None
+    #: Why the call ended as it did, for its activity (``sip-486``, ``agent-hung-up``).
+    reason: str | None = None
 
 
 class TelephonyBackend(Protocol):
     name: str
+    #: True when the agent is called before the customer: such a backend cannot dial
+    #: for agents who are not free yet (predictive), and the engine withdraws calls
+    #: still ringing whose agent becomes unavailable or whose campaign is paused.
+    agent_first: bool
 
     async def originate(self, request: OriginateRequest, now: datetime) -> str:
         """Start dialling; returns the backend's id of the call."""

@@ -83,6 +83,7 @@ class _Call:
 
 class SimulatedBackend:
     name = "simulated"
+    agent_first = False
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed

@@ -1,0 +1,1 @@
+"""The ``sip`` telephony backend (see ``backend``), on the sippy SIP stack."""
