@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from leadline.adapters.mail.delivery import send_due_mail
 from leadline.config import Settings
 from leadline.core import clock
 from leadline.core.erasure.retention import purge_expired_media
@@ -82,6 +83,11 @@ async def deliver_webhooks(services: Services) -> int:
     return await deliver_due(services.db, worker_identity())
 
 
+async def deliver_mail(services: Services) -> int:
+    """Send the due agency e-mails (any number of workers share them)."""
+    return await send_due_mail(services.settings, services.db, worker_identity())
+
+
 JOBS: list[Job] = [
     Job("prune-expired-records", 3600, prune_expired_records),
     Job(
@@ -99,4 +105,6 @@ JOBS: list[Job] = [
         enabled=lambda settings: settings.media_retention_days > 0,
     ),
     Job("webhooks", 1, deliver_webhooks),
+    # Messages wait in the outbox until an SMTP server is configured.
+    Job("mail", 1, deliver_mail, enabled=lambda settings: bool(settings.smtp_host)),
 ]
