@@ -13,7 +13,16 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from leadline.adapters.mail.compose import Composer
 from leadline.adapters.mail.smtp import SmtpTransport
+from leadline.core.portal import directory
+from leadline.core.security import Keyring
+from leadline.db.engine import Database
+from tests.adapters.portal.conftest import PortalWorld, make_portal_world
+
+PUBLIC_URL = "https://leads.example.com"
+AGENCY_ADDRESS = "desk@agenzia-roma.example"
+COMPOSER = Composer(public_url=PUBLIC_URL, sender="Leadline <leadline@example.com>")
 
 
 def free_port() -> int:
@@ -31,7 +40,7 @@ class Mailbox:
     received: list[EmailMessage] = field(default_factory=list)
     refuse: str | None = None
 
-    async def handle_RCPT(  # noqa: N802  (aiosmtpd's hook name)
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         if self.refuse is not None:
@@ -39,9 +48,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802
-        self, server: Any, session: Any, envelope: Any
-    ) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(parsed)
@@ -67,9 +74,8 @@ class SmtpServer:
             self.controller = None
 
     def transport(self, **changes: Any) -> SmtpTransport:
-        return SmtpTransport(
-            host="127.0.0.1", port=self.port, tls="none", timeout_seconds=5, **changes
-        )
+        options: dict[str, Any] = {"tls": "none", "timeout_seconds": 5, **changes}
+        return SmtpTransport(host="127.0.0.1", port=self.port, **options)
 
 
 @pytest.fixture
@@ -85,3 +91,13 @@ def text_and_html(message: EmailMessage) -> tuple[str, str]:
     html = message.get_body(preferencelist=("html",))
     assert plain is not None and html is not None
     return str(plain.get_content()), str(html.get_content())
+
+
+@pytest.fixture
+async def notified(db: Database, keyring: Keyring) -> PortalWorld:
+    """A portal world whose agency asked for e-mails."""
+    world = await make_portal_world(db, keyring)
+    async with db.transaction() as session:
+        agency = await directory.get_agency(session, world.world.account.id, world.agency.id)
+        await directory.update_agency(session, agency, notify_email=AGENCY_ADDRESS)
+    return world

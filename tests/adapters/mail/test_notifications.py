@@ -4,16 +4,20 @@ server on loopback, and the messages read back."""
 from __future__ import annotations
 
 import httpx
-import pytest
 from sqlalchemy import select
 
-from leadline.adapters.mail.compose import Composer
 from leadline.core.mail.delivery import deliver_due
 from leadline.core.portal import directory
 from leadline.core.security import Keyring
 from leadline.db.engine import Database
 from leadline.db.models import InboxEvent, MailMessage
-from tests.adapters.mail.conftest import SmtpServer, text_and_html
+from tests.adapters.mail.conftest import (
+    AGENCY_ADDRESS,
+    COMPOSER,
+    PUBLIC_URL,
+    SmtpServer,
+    text_and_html,
+)
 from tests.adapters.portal.conftest import (
     SUCCESS,
     PortalWorld,
@@ -23,20 +27,6 @@ from tests.adapters.portal.conftest import (
     post_json,
     seed,
 )
-
-PUBLIC_URL = "https://leads.example.com"
-AGENCY_ADDRESS = "desk@agenzia-roma.example"
-COMPOSER = Composer(public_url=PUBLIC_URL, sender="Leadline <leadline@example.com>")
-
-
-@pytest.fixture
-async def notified(db: Database, keyring: Keyring) -> PortalWorld:
-    """A portal world whose agency asked for e-mails."""
-    world = await make_portal_world(db, keyring)
-    async with db.transaction() as session:
-        agency = await directory.get_agency(session, world.world.account.id, world.agency.id)
-        await directory.update_agency(session, agency, notify_email=AGENCY_ADDRESS)
-    return world
 
 
 async def _send(db: Database, server: SmtpServer) -> int:

@@ -1,6 +1,7 @@
 """Handing messages to the SMTP server of the settings (aiosmtplib), and reading its
 answer as an outbox outcome: 2xx sent; 5xx refused for good; anything else (4xx, no
-connection, a time-out, a failed sign-in that an operator can fix) tried again.
+connection, a time-out) tried again. So are the 5xx that say our settings are wrong
+(sign-in or TLS needed, sign-in refused): an operator can fix those and the message go.
 
 The password is read from its SecretStr only when signing in, and no error text carries
 it, so neither a log line nor ``last_error`` can show it.
@@ -18,6 +19,8 @@ from leadline.config import Settings
 from leadline.core.outbox import Outcome
 
 _ERROR_LENGTH = 500
+#: Authentication / encryption required, credentials invalid, mechanism too weak.
+_SETTINGS_CODES = frozenset({530, 534, 535, 538})
 _NO_PASSWORD = SecretStr("")
 
 
@@ -59,8 +62,6 @@ class SmtpTransport:
         except aiosmtplib.SMTPRecipientsRefused as refused:
             first = refused.recipients[0]
             return _answer(first.code, first.message)
-        except aiosmtplib.SMTPAuthenticationError as exc:
-            return Outcome(exc.code, _clip(f"sign-in refused: {exc.message}"), delivered=False)
         except aiosmtplib.SMTPResponseException as exc:
             return _answer(exc.code, exc.message)
         except (aiosmtplib.SMTPException, OSError) as exc:
@@ -73,4 +74,5 @@ def _clip(text: str) -> str:
 
 
 def _answer(code: int, text: str) -> Outcome:
-    return Outcome(code, _clip(f"{code} {text}"), delivered=False, permanent=500 <= code < 600)
+    permanent = 500 <= code < 600 and code not in _SETTINGS_CODES
+    return Outcome(code, _clip(f"{code} {text}"), delivered=False, permanent=permanent)
