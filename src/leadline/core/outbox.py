@@ -9,7 +9,7 @@ lease records an attempt, so a row is never settled twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -26,6 +26,8 @@ DELIVERED = "delivered"
 FAILED = "failed"
 
 LEASE = timedelta(seconds=60)
+#: Rows one worker claims at a time.
+BATCH = 20
 FIRST_RETRY = timedelta(seconds=10)
 MAX_RETRY = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(hours=24)
@@ -51,13 +53,26 @@ class Outcome:
     permanent: bool = False
 
 
+async def drain(step: Callable[[], Awaitable[int]], *, batch: int, max_batches: int = 50) -> int:
+    """Run ``step`` (one claim-and-send of up to ``batch`` rows) again while it finds a
+    full batch, at most ``max_batches`` times: a backlog goes out at the pace of the
+    receiver, not one batch per worker tick. The number of rows attempted."""
+    total = 0
+    for _ in range(max_batches):
+        done = await step()
+        total += done
+        if done < batch:
+            break
+    return total
+
+
 async def claim_due(
     db: Database,
     model: type[Row],
     holder: str,
     *,
     now: datetime,
-    limit: int = 20,
+    limit: int = BATCH,
     blocked: ColumnElement[bool] | None = None,
 ) -> list[int]:
     """Lease up to ``limit`` due rows of ``model`` to ``holder``, oldest due first;

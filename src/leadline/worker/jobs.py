@@ -15,6 +15,7 @@ from leadline.core.erasure.retention import purge_expired_media
 from leadline.core.imports.service import process_pending
 from leadline.core.media.service import remove_files
 from leadline.core.media.storage import LocalMediaStorage
+from leadline.core.outbox import BATCH, drain
 from leadline.core.webhooks.delivery import deliver_due
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
@@ -80,12 +81,13 @@ async def purge_expired_media_job(services: Services) -> int:
 
 async def deliver_webhooks(services: Services) -> int:
     """Send the due webhook deliveries (any number of workers share them)."""
-    return await deliver_due(services.db, worker_identity())
+    return await drain(lambda: deliver_due(services.db, worker_identity()), batch=BATCH)
 
 
 async def deliver_mail(services: Services) -> int:
     """Send the due agency e-mails (any number of workers share them)."""
-    return await send_due_mail(services.settings, services.db, worker_identity())
+    settings, db = services.settings, services.db
+    return await drain(lambda: send_due_mail(settings, db, worker_identity()), batch=BATCH)
 
 
 JOBS: list[Job] = [

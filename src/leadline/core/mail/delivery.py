@@ -14,7 +14,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from leadline.core import clock, outbox
-from leadline.core.outbox import Now, Outcome
+from leadline.core.outbox import BATCH, Now, Outcome
 from leadline.db.engine import Database
 from leadline.db.models import MailMessage
 
@@ -46,7 +46,7 @@ async def deliver_due(
     transport: Transport,
     *,
     now: Now = clock.now,
-    limit: int = 20,
+    limit: int = BATCH,
 ) -> int:
     """Claim and send what is due; the number of messages attempted."""
     claimed = await outbox.claim_due(db, MailMessage, holder, now=now(), limit=limit)

@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
 from leadline.core import clock, outbox
-from leadline.core.outbox import PENDING, Now, Outcome
+from leadline.core.outbox import BATCH, PENDING, Now, Outcome
 from leadline.core.webhooks.service import iso
 from leadline.db.engine import Database
 from leadline.db.models import WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -42,7 +42,7 @@ def body_of(event: WebhookEvent) -> bytes:
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
-async def claim_due(db: Database, holder: str, *, now: datetime, limit: int = 20) -> list[int]:
+async def claim_due(db: Database, holder: str, *, now: datetime, limit: int = BATCH) -> list[int]:
     """Lease up to ``limit`` due deliveries to ``holder``, none that waits for an earlier
     one of its subscription and ordering key."""
     earlier = aliased(WebhookDelivery)
@@ -119,7 +119,7 @@ async def deliver_due(
     *,
     now: Now = clock.now,
     client: httpx.AsyncClient | None = None,
-    limit: int = 20,
+    limit: int = BATCH,
 ) -> int:
     """Claim and send what is due; the number of deliveries attempted."""
     claimed = await claim_due(db, holder, now=now(), limit=limit)
