@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
+from leadline.core.erasure.service import erase_customer
 from leadline.core.mail.delivery import deliver_due
 from leadline.core.portal import directory
 from leadline.core.security import Keyring
@@ -148,3 +149,15 @@ async def test_what_the_caller_wrote_is_escaped_in_the_html_part(
     assert "&lt;script&gt;x" in html and "<script>" not in html
     assert "&lt;b&gt;Eve&lt;/b&gt;" in html
     assert "<script>x" in text
+
+
+async def test_erasing_the_caller_erases_the_messages_about_them(
+    client: httpx.AsyncClient, db: Database, notified: PortalWorld
+) -> None:
+    await post_json(client, notified.phone_url, seed())
+    assert await count(db, MailMessage) == 1
+
+    async with db.transaction() as session:
+        await erase_customer(session, notified.world.account.id, phone="+393451234567")
+
+    assert await count(db, MailMessage) == 0
