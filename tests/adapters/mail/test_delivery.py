@@ -190,6 +190,16 @@ def secured(smtp_server: SmtpServer, certificate: tuple[Path, Path]) -> Users:
     return users
 
 
+def _signing_in(server: SmtpServer, certificate: tuple[Path, Path], password: str) -> Transport:
+    """STARTTLS, trusting the test certificate, signing in as ``leadline``."""
+    return server.transport(
+        tls="starttls",
+        username="leadline",
+        password=SecretStr(password),
+        ca_file=str(certificate[0]),
+    )
+
+
 async def test_starttls_and_sign_in(
     db: Database,
     smtp_server: SmtpServer,
@@ -197,12 +207,7 @@ async def test_starttls_and_sign_in(
     secured: Users,
     queued: datetime,
 ) -> None:
-    transport = smtp_server.transport(
-        tls="starttls",
-        username="leadline",
-        password=SecretStr("s3cret-pass"),
-        ca_file=str(certificate[0]),
-    )
+    transport = _signing_in(smtp_server, certificate, "s3cret-pass")
 
     assert await _send_at(db, transport, queued) == 1
 
@@ -218,12 +223,7 @@ async def test_a_refused_sign_in_is_retried_and_the_password_is_not_recorded(
     secured: Users,
     queued: datetime,
 ) -> None:
-    transport = smtp_server.transport(
-        tls="starttls",
-        username="leadline",
-        password=SecretStr("wrong-pass"),
-        ca_file=str(certificate[0]),
-    )
+    transport = _signing_in(smtp_server, certificate, "wrong-pass")
 
     await _send_at(db, transport, queued)
 
