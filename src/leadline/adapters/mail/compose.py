@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -74,7 +74,9 @@ class Composer:
         message["Subject"] = _subject(stored.kind, facts)
         message["From"] = self.sender
         message["To"] = stored.recipient
-        message["Message-ID"] = make_msgid(idstring=stored.uuid)
+        # A domain of our own: without one, make_msgid asks the resolver for this host's name.
+        domain = urlsplit(self.public_url).hostname or "leadline.invalid"
+        message["Message-ID"] = make_msgid(idstring=stored.uuid, domain=domain)
         message["X-Leadline-Message-Id"] = stored.uuid
         message.set_content(_environment.get_template(f"{stored.kind}.txt").render(context))
         message.add_alternative(
