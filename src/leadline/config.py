@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     # Rate limit of credentials that do not set their own (requests per second, burst).
     default_rate_limit: int = 50
     default_rate_burst: int = 100
+    # Agency e-mail notifications go out through this SMTP server (none sent while the
+    # host is empty). The password is a SecretStr: it never shows in a repr or a log.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = "Leadline <leadline@localhost>"
+    smtp_timeout_seconds: float = 10.0
+    # A PEM bundle to trust for the server's certificate (else the system's).
+    smtp_ca_file: Path | None = None
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

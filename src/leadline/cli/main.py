@@ -15,6 +15,7 @@ from leadline.cli.costs import costs_app
 from leadline.cli.dialler import dialler_app
 from leadline.cli.imports import import_leads
 from leadline.cli.lead_types import lead_types_app
+from leadline.cli.mail import mail_app
 from leadline.cli.portal import agencies_app, hooks_app, listings_app
 from leadline.cli.sip_demo import sip_demo
 from leadline.cli.webhooks import webhooks_app
@@ -38,6 +39,7 @@ app.add_typer(costs_app, name="costs")
 app.add_typer(lead_types_app, name="lead-types")
 app.add_typer(dialler_app, name="dialler")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(mail_app, name="mail")
 app.command("import")(import_leads)
 app.command("sip-demo")(sip_demo)
 

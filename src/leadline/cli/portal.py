@@ -33,6 +33,7 @@ def _hook_row(hook: PortalHook) -> dict[str, object]:
         "allowed_ips": hook.allowed_ips,
         "callback_campaign_id": hook.callback_campaign_id,
         "auto_register_listings": hook.auto_register_listings,
+        "notify_email": hook.notify_email,
         "revoked": hook.revoked_at is not None,
     }
 
@@ -46,6 +47,7 @@ def _agency_row(agency: Agency) -> dict[str, object]:
         "email": agency.email,
         "enabled": agency.enabled,
         "callback_campaign_id": agency.callback_campaign_id,
+        "notify_email": agency.notify_email,
     }
 
 
@@ -71,6 +73,20 @@ def _show(rows: list[dict[str, object]], json_out: bool) -> None:
     for row in rows:
         table.add_row(*("" if value is None else str(value) for value in row.values()))
     console.print(table)
+
+
+EmailOpt = Annotated[
+    str | None, typer.Option("--email", help="Where the e-mails go (one address).")
+]
+OffOpt = Annotated[bool, typer.Option("--off", help="Send no more e-mails.")]
+
+
+def _notify_address(email: str | None, off: bool) -> str | None:
+    """The address to set (None: clear), or exit when the command says neither or both."""
+    if off == (email is not None):
+        console.print("give either --email ADDRESS or --off")
+        raise typer.Exit(2)
+    return email
 
 
 def _basic(user: str | None, password: str | None) -> tuple[str, str] | None:
@@ -215,6 +231,23 @@ def hooks_revoke(account: AccountOpt, hook_id: int) -> None:
     run(work)
 
 
+@hooks_app.command("notify")
+def hooks_notify(
+    account: AccountOpt, hook_id: int, email: EmailOpt = None, off: OffOpt = False
+) -> None:
+    """E-mail this address about every missed call and e-mail lead the hook receives
+    (for all its agencies), or stop with --off."""
+    address = _notify_address(email, off)
+
+    async def work() -> None:
+        async with transaction() as session:
+            hook = await directory.get_hook(session, account, hook_id)
+            await directory.update_hook(session, keyring(), hook, notify_email=address)
+        console.print(f"hook {hook_id}: notifications {'to ' + address if address else 'off'}")
+
+    run(work)
+
+
 # -- agencies ---------------------------------------------------------------------------
 
 
@@ -307,6 +340,23 @@ def agencies_enable(account: AccountOpt, agency_id: int) -> None:
 def agencies_disable(account: AccountOpt, agency_id: int) -> None:
     """Pushes for a disabled agency are refused (4300)."""
     _set_agency(account, agency_id, False)
+
+
+@agencies_app.command("notify")
+def agencies_notify(
+    account: AccountOpt, agency_id: int, email: EmailOpt = None, off: OffOpt = False
+) -> None:
+    """E-mail this address about every missed call and e-mail lead for the agency's
+    listings, or stop with --off."""
+    address = _notify_address(email, off)
+
+    async def work() -> None:
+        async with transaction() as session:
+            agency = await directory.get_agency(session, account, agency_id)
+            await directory.update_agency(session, agency, notify_email=address)
+        console.print(f"agency {agency_id}: notifications {'to ' + address if address else 'off'}")
+
+    run(work)
 
 
 # -- listings ---------------------------------------------------------------------------

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from leadline.adapters.mail.delivery import send_due_mail
 from leadline.config import Settings
 from leadline.core import clock
 from leadline.core.erasure.retention import purge_expired_media
 from leadline.core.imports.service import process_pending
 from leadline.core.media.service import remove_files
 from leadline.core.media.storage import LocalMediaStorage
+from leadline.core.outbox import BATCH, drain
 from leadline.core.webhooks.delivery import deliver_due
 from leadline.db.models import AuthFailure, IdempotencyRecord
 from leadline.http.deps import Services
@@ -79,7 +81,13 @@ async def purge_expired_media_job(services: Services) -> int:
 
 async def deliver_webhooks(services: Services) -> int:
     """Send the due webhook deliveries (any number of workers share them)."""
-    return await deliver_due(services.db, worker_identity())
+    return await drain(lambda: deliver_due(services.db, worker_identity()), batch=BATCH)
+
+
+async def deliver_mail(services: Services) -> int:
+    """Send the due agency e-mails (any number of workers share them)."""
+    settings, db = services.settings, services.db
+    return await drain(lambda: send_due_mail(settings, db, worker_identity()), batch=BATCH)
 
 
 JOBS: list[Job] = [
@@ -99,4 +107,6 @@ JOBS: list[Job] = [
         enabled=lambda settings: settings.media_retention_days > 0,
     ),
     Job("webhooks", 1, deliver_webhooks),
+    # Messages wait in the outbox until an SMTP server is configured.
+    Job("mail", 1, deliver_mail, enabled=lambda settings: bool(settings.smtp_host)),
 ]

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from leadline.core.demo import build_demo
 from leadline.core.security import Keyring
 from leadline.db.engine import Database
-from leadline.db.models import Lead
+from leadline.db.models import (
+    Agency,
+    Lead,
+    MailMessage,
+    PortalHook,
+    WebhookEvent,
+    WebhookSubscription,
+)
 from tests.adapters.portal.conftest import fixture, post_json
 
 
@@ -29,3 +36,21 @@ async def test_seed_example_against_the_demo_hook(
     async with db.read_session() as session:
         lead = (await session.scalars(select(Lead).where(Lead.status_code == 2))).one()
     assert lead.campaign_id == campaign_ids["Call-backs"]
+
+
+async def test_the_demo_sends_nothing_off_the_machine(
+    client: httpx.AsyncClient, db: Database, keyring: Keyring
+) -> None:
+    async with db.transaction() as session:
+        made = await build_demo(session, keyring)
+    await post_json(
+        client, f"/portal/{made['portal_hook_token']}/phone", fixture("phone_seed.json")
+    )
+
+    async with db.read_session() as session:
+        assert list(await session.scalars(select(WebhookSubscription))) == []
+        assert list(await session.scalars(select(WebhookEvent))) == []
+        assert list(await session.scalars(select(MailMessage))) == []
+        hooks = await session.scalars(select(PortalHook.notify_email))
+        agencies = await session.scalars(select(Agency.notify_email))
+        assert set(hooks) | set(agencies) == {None}

@@ -20,6 +20,7 @@ from leadline.core import clock
 from leadline.core.campaigns import service as campaigns
 from leadline.core.credentials.service import ip_in_rules, normalise_ip_rules
 from leadline.core.errors import AuthenticationFailed, NotFound, ValidationFailed
+from leadline.core.mail.service import check_address
 from leadline.core.pagination import Page, keyset_page, where_given
 from leadline.core.portal.errors import (
     AgencyDisabled,
@@ -82,6 +83,11 @@ def _set_basic_auth(
     )
 
 
+def _notify_address(address: str | None) -> str | None:
+    """A notification address checked, or None (no e-mails)."""
+    return None if address is None else check_address(address)
+
+
 async def create_hook(
     session: AsyncSession,
     keyring: Keyring,
@@ -111,7 +117,7 @@ async def create_hook(
         allowed_ips=normalise_ip_rules(allowed_ips),
         callback_campaign_id=callback_campaign_id,
         auto_register_listings=auto_register_listings,
-        notify_email=notify_email,
+        notify_email=_notify_address(notify_email),
     )
     _set_basic_auth(hook, keyring, basic_user, basic_password)
     session.add(hook)
@@ -152,7 +158,7 @@ async def update_hook(
     if auto_register_listings is not None:
         hook.auto_register_listings = auto_register_listings
     if notify_email is not _UNSET:
-        hook.notify_email = notify_email
+        hook.notify_email = _notify_address(notify_email)
     await session.flush()
     return hook
 
@@ -256,7 +262,7 @@ async def create_agency(
         email=email,
         enabled=enabled,
         callback_campaign_id=callback_campaign_id,
-        notify_email=notify_email,
+        notify_email=_notify_address(notify_email),
     )
     await _save(
         session,
@@ -302,7 +308,7 @@ async def update_agency(
         await _check_campaign(session, agency.account_id, callback_campaign_id)
         agency.callback_campaign_id = callback_campaign_id
     if notify_email is not _UNSET:
-        agency.notify_email = notify_email
+        agency.notify_email = _notify_address(notify_email)
     if enabled is not None:
         agency.enabled = enabled
     if external_id is not None:

@@ -23,6 +23,7 @@ from leadline.core.campaigns import service as campaigns
 from leadline.core.contacts import service as contacts
 from leadline.core.errors import DuplicateOpenLead
 from leadline.core.leads import service as leads
+from leadline.core.mail import service as mail
 from leadline.core.portal import directory
 from leadline.core.portal.errors import (
     AgencyDisabled,
@@ -30,6 +31,7 @@ from leadline.core.portal.errors import (
     ListingDisabled,
     ListingNotFound,
 )
+from leadline.core.portal.notify import notify_agency
 from leadline.core.vocabulary import CALL_ANSWERED, LeadStatus
 from leadline.db.models import Activity, Agency, Campaign, InboxEvent, Lead, Listing, PortalHook
 
@@ -234,6 +236,39 @@ def _lead_data(
     }
 
 
+async def _notify(
+    session: AsyncSession,
+    hook: PortalHook,
+    push: Push,
+    agency: Agency,
+    listing: Listing,
+    event: InboxEvent,
+    contact_id: int,
+) -> None:
+    """An e-mail to the agency about a missed call or an e-mail lead (not an answered
+    call: the agency spoke to the caller already)."""
+    if isinstance(push, CallPush):
+        if push.answered:
+            return
+        kind, caller, at = mail.MISSED_CALL, push.caller, push.started_at
+        details: dict[str, object] = {"called": push.called, "status": push.status}
+    else:
+        kind, caller, at = mail.WEB_LEAD, push.phone, push.sent_at
+        details = {"name": push.name, "email": push.email, "message": push.message}
+    await notify_agency(
+        session,
+        kind=kind,
+        hook=hook,
+        agency=agency,
+        listing=listing,
+        event=event,
+        contact_id=contact_id,
+        caller=caller,
+        at=at,
+        details=details,
+    )
+
+
 async def receive(
     session: AsyncSession,
     hook: PortalHook,
@@ -352,6 +387,7 @@ async def receive(
             **links,
         )
     receipt.activity = activity
+    await _notify(session, hook, push, agency, listing, event, contact.id)
 
     if campaign is not None:
         if isinstance(push, CallPush) and push.answered:

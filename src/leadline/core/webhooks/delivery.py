@@ -1,9 +1,8 @@
-"""Delivering the outbox: claim due deliveries under a lease, POST them signed, record
-the answer.
+"""Delivering the webhook outbox: claim due deliveries under a lease, POST them signed,
+record the answer (the lease, retry and back-off rules are :mod:`leadline.core.outbox`'s).
 
-At-least-once: a delivery stays pending until a 2xx is recorded, and a worker that dies
-holding one lets its lease run out for another worker to take. In order per ordering key:
-a delivery waits while an earlier delivery of the same subscription and key is pending.
+In order per ordering key: a delivery waits while an earlier delivery of the same
+subscription and key is pending.
 """
 
 from __future__ import annotations
@@ -11,37 +10,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import httpx
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
-from leadline.core import clock
-from leadline.core.webhooks.service import DELIVERED, FAILED, PENDING, iso
+from leadline.core import clock, outbox
+from leadline.core.outbox import BATCH, PENDING, Now, Outcome
+from leadline.core.webhooks.service import iso
 from leadline.db.engine import Database
 from leadline.db.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 TIMEOUT_SECONDS = 10.0
-LEASE = timedelta(seconds=60)
-FIRST_RETRY = timedelta(seconds=10)
-MAX_RETRY = timedelta(hours=1)
-GIVE_UP_AFTER = timedelta(hours=24)
-
-Now = Callable[[], datetime]
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """``v1=`` and the hex HMAC-SHA256 of ``<timestamp>.<body>``."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return "v1=" + digest.hexdigest()
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """10 s after the first failure, doubling, at most an hour."""
-    return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 16)), MAX_RETRY)
 
 
 def body_of(event: WebhookEvent) -> bytes:
@@ -55,12 +42,9 @@ def body_of(event: WebhookEvent) -> bytes:
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
-async def claim_due(db: Database, holder: str, *, now: datetime, limit: int = 20) -> list[int]:
-    """Lease up to ``limit`` due deliveries to ``holder``.
-
-    PostgreSQL skips rows other workers have locked; on SQLite (one writer at a time) the
-    conditional update is what makes a claim exclusive.
-    """
+async def claim_due(db: Database, holder: str, *, now: datetime, limit: int = BATCH) -> list[int]:
+    """Lease up to ``limit`` due deliveries to ``holder``, none that waits for an earlier
+    one of its subscription and ordering key."""
     earlier = aliased(WebhookDelivery)
     blocked = exists().where(
         earlier.subscription_id == WebhookDelivery.subscription_id,
@@ -68,42 +52,22 @@ async def claim_due(db: Database, holder: str, *, now: datetime, limit: int = 20
         earlier.state == PENDING,
         earlier.event_id < WebhookDelivery.event_id,
     )
-    free = or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until <= now)
-    due = and_(WebhookDelivery.state == PENDING, WebhookDelivery.next_attempt_at <= now, free)
-    claimed: list[int] = []
-    async with db.transaction() as session:
-        candidates = list(
-            await session.scalars(
-                select(WebhookDelivery.id)
-                .where(due, ~blocked)
-                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        for delivery_id in candidates:
-            result = await session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id == delivery_id, due)
-                .values(lease_holder=holder, lease_until=now + LEASE)
-            )
-            if getattr(result, "rowcount", 0) == 1:
-                claimed.append(delivery_id)
-    return claimed
+    return await outbox.claim_due(
+        db, WebhookDelivery, holder, now=now, limit=limit, blocked=blocked
+    )
 
 
-@dataclass(frozen=True)
-class Outcome:
-    status: int | None
-    error: str | None
-
-    @property
-    def delivered(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
-
-    @property
-    def retryable(self) -> bool:
-        return self.status is None or self.status >= 500 or self.status < 200
+def http_outcome(status: int | None, error: str | None) -> Outcome:
+    """A 2xx delivers; a 3xx or 4xx refuses for good; no answer, a 5xx or a 1xx is tried
+    again."""
+    if status is None:
+        return Outcome(None, error, delivered=False)
+    return Outcome(
+        status,
+        error,
+        delivered=200 <= status < 300,
+        permanent=300 <= status < 500,
+    )
 
 
 async def _post(
@@ -120,10 +84,11 @@ async def _post(
     try:
         response = await client.post(subscription.url, content=body, headers=headers)
     except httpx.TimeoutException:
-        return Outcome(None, "timeout")
+        return http_outcome(None, "timeout")
     except httpx.HTTPError as exc:
-        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
-    return Outcome(response.status_code, None if response.is_success else response.text[:500])
+        return http_outcome(None, f"{type(exc).__name__}: {exc}"[:500])
+    error = None if response.is_success else response.text[:500]
+    return http_outcome(response.status_code, error)
 
 
 async def attempt(
@@ -144,37 +109,8 @@ async def attempt(
         ).one()
         delivery, event, subscription = row
     outcome = await _post(client, subscription, event, now())
-    finished = now()
-    attempts = delivery.attempts + 1
-    values: dict[str, object] = {
-        "attempts": attempts,
-        "last_status": outcome.status,
-        "last_error": outcome.error,
-        "lease_holder": None,
-        "lease_until": None,
-    }
-    if outcome.delivered:
-        values.update(state=DELIVERED, delivered_at=finished)
-    elif not outcome.retryable:
-        values.update(state=FAILED)
-    else:
-        retry_at = finished + retry_delay(attempts)
-        if retry_at > event.occurred_at + GIVE_UP_AFTER:
-            values.update(state=FAILED)
-        else:
-            values.update(next_attempt_at=retry_at)
-    async with db.transaction() as session:
-        # Only the holder records: a worker whose lease ran out leaves it to the next one.
-        await session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.lease_holder == holder,
-                WebhookDelivery.state == PENDING,
-            )
-            .values(**values)
-        )
-    return str(values.get("state", PENDING))
+    values = outbox.settled(outcome, delivery.attempts + 1, since=event.occurred_at, at=now())
+    return await outbox.record(db, WebhookDelivery, delivery_id, holder, values)
 
 
 async def deliver_due(
@@ -183,7 +119,7 @@ async def deliver_due(
     *,
     now: Now = clock.now,
     client: httpx.AsyncClient | None = None,
-    limit: int = 20,
+    limit: int = BATCH,
 ) -> int:
     """Claim and send what is due; the number of deliveries attempted."""
     claimed = await claim_due(db, holder, now=now(), limit=limit)

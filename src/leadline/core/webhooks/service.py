@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from leadline.core import clock
+from leadline.core import clock, outbox
 from leadline.core.errors import NotFound, ValidationFailed
+from leadline.core.outbox import FAILED, PENDING
 from leadline.core.ownership import get_owned
 from leadline.core.pagination import Page, keyset_page
 from leadline.db.models import WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -39,9 +40,8 @@ EVENT_TYPES: tuple[str, ...] = (
     SUBMISSION_UNPROCESSED,
 )
 
-PENDING = "pending"
-DELIVERED = "delivered"
-FAILED = "failed"
+#: Where ``session.info`` keeps the account's active subscriptions for the transaction.
+_CACHE_KEY = "leadline.webhooks.active"
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -88,6 +88,7 @@ async def subscribe(
     )
     session.add(subscription)
     await session.flush()
+    _forget_active(session)
     return subscription
 
 
@@ -119,6 +120,7 @@ async def deactivate(
     """Stop sending: pending deliveries of the subscription are dropped as failed."""
     subscription = await get_subscription(session, account_id, subscription_id)
     subscription.active = False
+    _forget_active(session)
     await session.execute(
         update(WebhookDelivery)
         .where(
@@ -131,6 +133,25 @@ async def deactivate(
     return subscription
 
 
+def _forget_active(session: AsyncSession) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
+async def _active(session: AsyncSession, account_id: int) -> list[WebhookSubscription]:
+    """The account's active subscriptions, read once per transaction: a request that
+    changes several records emits several events and asks the database once. The cache
+    is keyed by the transaction, so the next one reads afresh."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_CACHE_KEY)
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info[_CACHE_KEY] = cached
+    by_account: dict[int, list[WebhookSubscription]] = cached[1]
+    if account_id not in by_account:
+        by_account[account_id] = await list_subscriptions(session, account_id, active_only=True)
+    return by_account[account_id]
+
+
 async def listening(
     session: AsyncSession, account_id: int, event_type: str
 ) -> list[WebhookSubscription]:
@@ -138,7 +159,7 @@ async def listening(
     assert event_type in EVENT_TYPES, event_type
     return [
         subscription
-        for subscription in await list_subscriptions(session, account_id, active_only=True)
+        for subscription in await _active(session, account_id)
         if event_type in subscription.event_types
     ]
 
@@ -219,17 +240,9 @@ async def replay(session: AsyncSession, event_uuid: str) -> int:
     if event is None:
         raise NotFound("event", event_uuid)
     active = select(WebhookSubscription.id).where(WebhookSubscription.active.is_(True))
-    result = await session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.event_id == event.id, WebhookDelivery.subscription_id.in_(active))
-        .values(
-            state=PENDING,
-            next_attempt_at=clock.now(),
-            lease_holder=None,
-            lease_until=None,
-            delivered_at=None,
-            attempts=0,
-        )
+    return await outbox.requeue(
+        session,
+        WebhookDelivery,
+        WebhookDelivery.event_id == event.id,
+        WebhookDelivery.subscription_id.in_(active),
     )
-    await session.flush()
-    return int(getattr(result, "rowcount", 0) or 0)

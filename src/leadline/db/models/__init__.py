@@ -13,6 +13,7 @@ from leadline.db.models.campaigns import Campaign, DialStatus, LeadList, LeadSta
 from leadline.db.models.contacts import Company, Contact, ContactEmail, Phone
 from leadline.db.models.imports import BulkImport, BulkImportBatch, BulkImportError, BulkImportRow
 from leadline.db.models.leads import Lead, LeadPhone, LeadSubtypeList, LeadType
+from leadline.db.models.mail import MailMessage
 from leadline.db.models.ops import DncEntry, IdempotencyRecord, InboxEvent, Lease
 from leadline.db.models.portal import Agency, Listing, PortalHook
 from leadline.db.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -47,6 +48,7 @@ __all__ = [
     "LeadType",
     "Lease",
     "Listing",
+    "MailMessage",
     "Media",
     "Phone",
     "PortalHook",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.db.base import Base, IdMixin
+from leadline.db.models.outbox import OutboxMixin
 from leadline.db.types import IdType, JsonType, UTCDateTime, utcnow
 
 
@@ -43,7 +44,7 @@ class WebhookEvent(IdMixin, Base):
     ordering_key: Mapped[str | None] = mapped_column(String(100))
 
 
-class WebhookDelivery(IdMixin, Base):
+class WebhookDelivery(OutboxMixin, Base):
     """One event for one subscription: ``pending`` until ``delivered`` or ``failed``."""
 
     __tablename__ = "webhook_deliveries"
@@ -61,12 +62,3 @@ class WebhookDelivery(IdMixin, Base):
     )
     # Copied from the event so the ordering check needs no join.
     ordering_key: Mapped[str | None] = mapped_column(String(100))
-    state: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # Who holds it and until when (a worker that dies lets the lease run out).
-    lease_holder: Mapped[str | None] = mapped_column(String(200))
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_status: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Agency e-mail: wording the mail outbox's messages (jinja2) and sending them (SMTP)."""

@@ -1,0 +1,1 @@
+"""Agency e-mail notifications: the mail outbox and its delivery."""
