@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
 from leadline.core.errors import AuthenticationFailed, NotFound, ValidationFailed
+from leadline.core.ownership import get_owned
 from leadline.core.security import Keyring, new_secret
 from leadline.core.vocabulary import Scope
 from leadline.db.models import ApiCredential
 
 TOKEN_SEPARATOR = "."  # noqa: S105 - a separator, not a secret
+MAX_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ async def create_credential(
     secret: str | None = None,
 ) -> IssuedCredential:
     """A new credential; the secret is returned here once and stored only as a hash."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed.single("name", f"at most {MAX_NAME_LENGTH} characters")
     if rate_limit_per_second < 1 or rate_limit_burst < 1:
         raise ValidationFailed.single("rateLimit", "at least 1 request per second")
     secret = secret or new_secret()
@@ -168,6 +172,13 @@ async def get_credential(session: AsyncSession, public_id: str) -> ApiCredential
     if credential is None:
         raise NotFound("credential", public_id)
     return credential
+
+
+async def get_owned_credential(
+    session: AsyncSession, account_id: int, credential_id: int
+) -> ApiCredential:
+    """The account's credential ``credential_id`` (another account's is not found)."""
+    return await get_owned(session, ApiCredential, account_id, credential_id, "credential")
 
 
 async def revoke(session: AsyncSession, credential: ApiCredential) -> None:

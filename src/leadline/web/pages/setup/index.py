@@ -1,0 +1,30 @@
+"""``/setup``: the list of setup sections."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from leadline.web.guard import admin
+from leadline.web.pages.setup import forms
+from leadline.web.rendering import page
+
+router = APIRouter(include_in_schema=False)
+
+#: (path, name, what it is for), in the order shown.
+SECTIONS: list[tuple[str, str, str]] = [
+    ("/setup/campaigns", "Campaigns", "Dialling mode, calling hours, retries, agents and lists."),
+]
+
+
+@router.get("/setup")
+async def index(request: Request) -> Response:
+    viewer = await admin(request)
+    if isinstance(viewer, Response):
+        return viewer
+    return page(
+        request,
+        "setup/index.html",
+        {"viewer": viewer, "sections": SECTIONS, "flash": forms.take_flash(request), "alert": ""},
+    )
