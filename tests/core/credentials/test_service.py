@@ -113,3 +113,44 @@ async def test_a_credential_name_longer_than_its_column_is_refused(
     world = await make_world(db)
     with pytest.raises(ValidationFailed):
         await make_token(db, keyring, world.account.id, Scope.PLATFORM, name="k" * 201)
+
+
+async def test_protection_can_be_changed_after_creation(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    issued = await make_token(db, keyring, world.account.id, Scope.PLATFORM)
+    async with db.transaction() as session:
+        credential = await credentials.get_owned_credential(
+            session, world.account.id, issued.credential.id
+        )
+        await credentials.set_protection(
+            session,
+            credential,
+            allowed_ips=["10.0.0.7", "192.168.1.0/24"],
+            allowed_endpoints=["/api/v1/leads*"],
+            rate_limit_per_second=5,
+            rate_limit_burst=10,
+        )
+    assert credentials.ip_allowed(credential, "192.168.1.40")
+    assert not credentials.ip_allowed(credential, "10.0.0.8")
+    assert credentials.endpoint_allowed(credential, "/api/v1/leads/3")
+    assert not credentials.endpoint_allowed(credential, "/api/v1/users")
+    assert credential.rate_limit_per_second == 5
+
+
+async def test_changed_protection_is_checked(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    issued = await make_token(db, keyring, world.account.id, Scope.PLATFORM)
+    with pytest.raises(ValidationFailed) as refused:
+        async with db.transaction() as session:
+            credential = await credentials.get_owned_credential(
+                session, world.account.id, issued.credential.id
+            )
+            await credentials.set_protection(
+                session,
+                credential,
+                allowed_ips=["not-an-ip"],
+                allowed_endpoints=[],
+                rate_limit_per_second=5,
+                rate_limit_burst=10,
+            )
+    assert "allowedIps" in refused.value.errors

@@ -92,6 +92,31 @@ def endpoint_allowed(credential: ApiCredential, path: str) -> bool:
     return any(fnmatch.fnmatchcase(path, pattern) for pattern in credential.allowed_endpoints)
 
 
+def _check_rate_limit(per_second: int, burst: int) -> None:
+    if per_second < 1 or burst < 1:
+        raise ValidationFailed.single("rateLimit", "at least 1 request per second")
+
+
+async def set_protection(
+    session: AsyncSession,
+    credential: ApiCredential,
+    *,
+    allowed_ips: Iterable[str],
+    allowed_endpoints: Iterable[str],
+    rate_limit_per_second: int,
+    rate_limit_burst: int,
+) -> ApiCredential:
+    """Change who may use a credential (IP allow-list), where (endpoint patterns) and how
+    fast (rate limit); each checked as on creation. Empty lists allow everything."""
+    _check_rate_limit(rate_limit_per_second, rate_limit_burst)
+    credential.allowed_ips = normalise_ip_rules(allowed_ips)
+    credential.allowed_endpoints = normalise_endpoint_rules(allowed_endpoints)
+    credential.rate_limit_per_second = rate_limit_per_second
+    credential.rate_limit_burst = rate_limit_burst
+    await session.flush()
+    return credential
+
+
 async def create_credential(
     session: AsyncSession,
     keyring: Keyring,
@@ -110,8 +135,7 @@ async def create_credential(
     """A new credential; the secret is returned here once and stored only as a hash."""
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationFailed.single("name", f"at most {MAX_NAME_LENGTH} characters")
-    if rate_limit_per_second < 1 or rate_limit_burst < 1:
-        raise ValidationFailed.single("rateLimit", "at least 1 request per second")
+    _check_rate_limit(rate_limit_per_second, rate_limit_burst)
     secret = secret or new_secret()
     credential = ApiCredential(
         account_id=account_id,

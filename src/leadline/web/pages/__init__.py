@@ -8,10 +8,11 @@ from types import ModuleType
 
 from leadline.web.pages import card, home, media, search, sign_in
 from leadline.web.pages.setup import campaigns as setup_campaigns
+from leadline.web.pages.setup import credentials as setup_credentials
 from leadline.web.pages.setup import index as setup_index
 
 PAGES: list[ModuleType] = [sign_in, home, search, card, media]
-PAGES += [setup_index, setup_campaigns]
+PAGES += [setup_index, setup_campaigns, setup_credentials]
 
 #: Paths whose errors answer as console pages (``/`` itself is the home page).
 PREFIXES: list[str] = ["/login", "/logout", "/card", "/search", "/console"]

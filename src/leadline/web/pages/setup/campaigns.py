@@ -231,34 +231,12 @@ async def create(request: Request) -> Response:
 
 @router.get("/setup/campaigns/{campaign_id}")
 async def detail(request: Request, campaign_id: str) -> Response:
-    viewer = await admin(request)
-    if isinstance(viewer, Response):
-        return viewer
-    ident = record_id(campaign_id)
-    if ident is None:
-        return not_found(request, viewer)
-    return await _detail(request, viewer, ident)
-
-
-async def _write(
-    request: Request, campaign_id: str
-) -> tuple[auth.Viewer, int, FormData] | Response:
-    """The common start of a campaign's POSTs: admin, a real id, a valid form."""
-    got = await forms.admin_post(request)
-    if isinstance(got, Response):
-        return got
-    viewer, form = got
-    ident = record_id(campaign_id)
-    if ident is None:
-        return not_found(request, viewer)
-    if form is None:
-        return await _detail(request, viewer, ident, alert=forms.EXPIRED, status_code=400)
-    return viewer, ident, form
+    return await forms.record_get(request, campaign_id, _detail)
 
 
 @router.post("/setup/campaigns/{campaign_id}")
 async def save(request: Request, campaign_id: str) -> Response:
-    got = await _write(request, campaign_id)
+    got = await forms.record_post(request, campaign_id, _detail)
     if isinstance(got, Response):
         return got
     viewer, ident, form = got
@@ -283,7 +261,7 @@ async def save(request: Request, campaign_id: str) -> Response:
 
 @router.post("/setup/campaigns/{campaign_id}/state")
 async def start_or_pause(request: Request, campaign_id: str) -> Response:
-    got = await _write(request, campaign_id)
+    got = await forms.record_post(request, campaign_id, _detail)
     if isinstance(got, Response):
         return got
     viewer, ident, form = got
@@ -305,7 +283,7 @@ async def start_or_pause(request: Request, campaign_id: str) -> Response:
 
 @router.post("/setup/campaigns/{campaign_id}/members")
 async def set_members(request: Request, campaign_id: str) -> Response:
-    got = await _write(request, campaign_id)
+    got = await forms.record_post(request, campaign_id, _detail)
     if isinstance(got, Response):
         return got
     viewer, ident, form = got
@@ -329,7 +307,7 @@ async def set_members(request: Request, campaign_id: str) -> Response:
 
 @router.post("/setup/campaigns/{campaign_id}/lists")
 async def add_list(request: Request, campaign_id: str) -> Response:
-    got = await _write(request, campaign_id)
+    got = await forms.record_post(request, campaign_id, _detail)
     if isinstance(got, Response):
         return got
     viewer, ident, form = got

@@ -4,7 +4,8 @@ message carried over the redirect after a successful write (post/redirect/get)."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
+from typing import Protocol
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -12,7 +13,8 @@ from starlette.responses import RedirectResponse, Response
 
 from leadline.core.errors import ValidationFailed
 from leadline.web import auth
-from leadline.web.guard import admin, checked_form
+from leadline.web.guard import admin, checked_form, record_id
+from leadline.web.rendering import not_found
 
 EXPIRED = (
     "This form had expired or did not come from this page, so nothing was changed. "
@@ -32,6 +34,49 @@ async def admin_post(request: Request) -> tuple[auth.Viewer, FormData | None] | 
     if isinstance(viewer, Response):
         return viewer
     return viewer, await checked_form(request)
+
+
+class RecordPage(Protocol):
+    """Shows a record's page (with an alert and status after a refused form)."""
+
+    def __call__(
+        self,
+        request: Request,
+        viewer: auth.Viewer,
+        ident: int,
+        /,
+        *,
+        alert: str = "",
+        status_code: int = 200,
+    ) -> Awaitable[Response]: ...
+
+
+async def record_get(request: Request, raw_id: str, show: RecordPage) -> Response:
+    """GET of a record's page: admins only, and an id that is not one is not found."""
+    viewer = await admin(request)
+    if isinstance(viewer, Response):
+        return viewer
+    ident = record_id(raw_id)
+    if ident is None:
+        return not_found(request, viewer)
+    return await show(request, viewer, ident)
+
+
+async def record_post(
+    request: Request, raw_id: str, show: RecordPage
+) -> tuple[auth.Viewer, int, FormData] | Response:
+    """The start of a POST about one record: admin, a real id, a form with a valid CSRF
+    token (else the record's page again, with the reason, as 400)."""
+    got = await admin_post(request)
+    if isinstance(got, Response):
+        return got
+    viewer, form = got
+    ident = record_id(raw_id)
+    if ident is None:
+        return not_found(request, viewer)
+    if form is None:
+        return await show(request, viewer, ident, alert=EXPIRED, status_code=400)
+    return viewer, ident, form
 
 
 def text(form: FormData, name: str) -> str:

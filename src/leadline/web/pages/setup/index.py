@@ -15,6 +15,11 @@ router = APIRouter(include_in_schema=False)
 #: (path, name, what it is for), in the order shown.
 SECTIONS: list[tuple[str, str, str]] = [
     ("/setup/campaigns", "Campaigns", "Dialling mode, calling hours, retries, agents and lists."),
+    (
+        "/setup/credentials",
+        "API keys",
+        "Keys for the APIs: scopes, IP and endpoint limits, rotation.",
+    ),
 ]
 
 
