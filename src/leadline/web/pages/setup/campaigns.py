@@ -20,7 +20,7 @@ from leadline.core.vocabulary import DIAL_STATUS_NAMES, WEEKDAYS
 from leadline.db.models import Campaign
 from leadline.http.deps import services
 from leadline.web import auth
-from leadline.web.guard import admin, record_id
+from leadline.web.guard import record_id
 from leadline.web.pages.setup import forms
 from leadline.web.rendering import not_found, page
 
@@ -188,20 +188,15 @@ async def _detail(
 
 @router.get("/setup/campaigns")
 async def index(request: Request) -> Response:
-    viewer = await admin(request)
-    if isinstance(viewer, Response):
-        return viewer
-    return await _index(request, viewer)
+    return await forms.section_get(request, _index)
 
 
 @router.post("/setup/campaigns")
 async def create(request: Request) -> Response:
-    got = await forms.admin_post(request)
+    got = await forms.section_post(request, _index)
     if isinstance(got, Response):
         return got
     viewer, form = got
-    if form is None:
-        return await _index(request, viewer, alert=forms.EXPIRED, status_code=400)
     errors: forms.Errors = {}
     name = forms.bounded_text(form, "campaignName", errors)
     if not errors:

@@ -36,6 +36,35 @@ async def admin_post(request: Request) -> tuple[auth.Viewer, FormData | None] | 
     return viewer, await checked_form(request)
 
 
+class SectionPage(Protocol):
+    """Shows a section's index page (with an alert and status after a refused form)."""
+
+    def __call__(
+        self, request: Request, viewer: auth.Viewer, /, *, alert: str = "", status_code: int = 200
+    ) -> Awaitable[Response]: ...
+
+
+async def section_get(request: Request, show: SectionPage) -> Response:
+    viewer = await admin(request)
+    if isinstance(viewer, Response):
+        return viewer
+    return await show(request, viewer)
+
+
+async def section_post(
+    request: Request, show: SectionPage
+) -> tuple[auth.Viewer, FormData] | Response:
+    """The start of a POST to a section's index: admin, and a form with a valid CSRF token
+    (else the section's page again, with the reason, as 400)."""
+    got = await admin_post(request)
+    if isinstance(got, Response):
+        return got
+    viewer, form = got
+    if form is None:
+        return await show(request, viewer, alert=EXPIRED, status_code=400)
+    return viewer, form
+
+
 class RecordPage(Protocol):
     """Shows a record's page (with an alert and status after a refused form)."""
 

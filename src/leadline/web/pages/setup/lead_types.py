@@ -15,7 +15,7 @@ from leadline.core.errors import Conflict, NotFound, ValidationFailed
 from leadline.core.submissions import lead_types
 from leadline.http.deps import services
 from leadline.web import auth
-from leadline.web.guard import admin, record_id
+from leadline.web.guard import record_id
 from leadline.web.pages.setup import forms
 from leadline.web.rendering import not_found, page
 
@@ -129,20 +129,15 @@ async def _detail(
 
 @router.get("/setup/lead-types")
 async def index(request: Request) -> Response:
-    viewer = await admin(request)
-    if isinstance(viewer, Response):
-        return viewer
-    return await _index(request, viewer)
+    return await forms.section_get(request, _index)
 
 
 @router.post("/setup/lead-types")
 async def create(request: Request) -> Response:
-    got = await forms.admin_post(request)
+    got = await forms.section_post(request, _index)
     if isinstance(got, Response):
         return got
     viewer, form = got
-    if form is None:
-        return await _index(request, viewer, alert=forms.EXPIRED, status_code=400)
     errors: forms.Errors = {}
     code = forms.bounded_text(form, "code", errors, limit=lead_types.MAX_CODE_LENGTH)
     window = forms.integer(
