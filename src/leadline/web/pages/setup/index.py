@@ -14,12 +14,11 @@ router = APIRouter(include_in_schema=False)
 
 #: (path, name, what it is for), in the order shown.
 SECTIONS: list[tuple[str, str, str]] = [
-    ("/setup/campaigns", "Campaigns", "Dialling mode, calling hours, retries, agents and lists."),
-    (
-        "/setup/credentials",
-        "API keys",
-        "Keys for the APIs: scopes, IP and endpoint limits, rotation.",
-    ),
+    ("/setup/campaigns", "Campaigns", "Mode, calling hours, retries, agents and lists."),
+    ("/setup/lead-types", "Lead types", "Supplier codes: campaign, list, duplicates, subtypes."),
+    ("/setup/credentials", "API keys", "Keys for the APIs: scopes, IP and endpoint rules."),
+    ("/setup/users", "Users and roles", "Who may sign in, as admin or agent; passwords."),
+    ("/setup/dnc", "Do-not-call list", "Numbers never dialled: add, remove, import a CSV."),
 ]
 
 
