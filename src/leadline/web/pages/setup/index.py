@@ -20,6 +20,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("/setup/users", "Users and roles", "Who may sign in, as admin or agent; passwords."),
     ("/setup/dnc", "Do-not-call list", "Numbers never dialled: add, remove, import a CSV."),
     ("/setup/wrap-codes", "Wrap codes", "What agents pick after a call, and the status it sets."),
+    ("/setup/portal", "Portal hooks", "Portal URLs, their agencies and listings."),
     ("/setup/webhooks", "Webhooks", "Signed event subscriptions and their deliveries."),
 ]
 
