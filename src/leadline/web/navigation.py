@@ -21,6 +21,7 @@ class NavItem:
 MENU: list[NavItem] = [
     NavItem("/search", "Phone search"),
 ]
+MENU.append(NavItem("/setup", "Setup", admin_only=True))
 
 
 def menu_for(viewer: Viewer | None) -> list[NavItem]:

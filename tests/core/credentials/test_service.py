@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from leadline.core.credentials import service as credentials
-from leadline.core.errors import AuthenticationFailed, ValidationFailed
+from leadline.core.errors import AuthenticationFailed, NotFound, ValidationFailed
 from leadline.core.security import Keyring
 from leadline.core.vocabulary import Scope
 from leadline.db.engine import Database
@@ -92,3 +92,65 @@ def test_bad_rules_are_refused() -> None:
         credentials.normalise_ip_rules(["300.1.1.1"])
     with pytest.raises(ValidationFailed):
         credentials.normalise_endpoint_rules(["api/no-slash"])
+
+
+async def test_another_accounts_credential_is_not_found(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    rival = await make_world(db, name="Rival")
+    issued = await make_token(db, keyring, rival.account.id, Scope.PLATFORM)
+    async with db.read_session() as session:
+        with pytest.raises(NotFound):
+            await credentials.get_owned_credential(session, world.account.id, issued.credential.id)
+        found = await credentials.get_owned_credential(
+            session, rival.account.id, issued.credential.id
+        )
+    assert found.public_id == issued.credential.public_id
+
+
+async def test_a_credential_name_longer_than_its_column_is_refused(
+    db: Database, keyring: Keyring
+) -> None:
+    world = await make_world(db)
+    with pytest.raises(ValidationFailed):
+        await make_token(db, keyring, world.account.id, Scope.PLATFORM, name="k" * 201)
+
+
+async def test_protection_can_be_changed_after_creation(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    issued = await make_token(db, keyring, world.account.id, Scope.PLATFORM)
+    async with db.transaction() as session:
+        credential = await credentials.get_owned_credential(
+            session, world.account.id, issued.credential.id
+        )
+        await credentials.set_protection(
+            session,
+            credential,
+            allowed_ips=["10.0.0.7", "192.168.1.0/24"],
+            allowed_endpoints=["/api/v1/leads*"],
+            rate_limit_per_second=5,
+            rate_limit_burst=10,
+        )
+    assert credentials.ip_allowed(credential, "192.168.1.40")
+    assert not credentials.ip_allowed(credential, "10.0.0.8")
+    assert credentials.endpoint_allowed(credential, "/api/v1/leads/3")
+    assert not credentials.endpoint_allowed(credential, "/api/v1/users")
+    assert credential.rate_limit_per_second == 5
+
+
+async def test_changed_protection_is_checked(db: Database, keyring: Keyring) -> None:
+    world = await make_world(db)
+    issued = await make_token(db, keyring, world.account.id, Scope.PLATFORM)
+    with pytest.raises(ValidationFailed) as refused:
+        async with db.transaction() as session:
+            credential = await credentials.get_owned_credential(
+                session, world.account.id, issued.credential.id
+            )
+            await credentials.set_protection(
+                session,
+                credential,
+                allowed_ips=["not-an-ip"],
+                allowed_endpoints=[],
+                rate_limit_per_second=5,
+                rate_limit_burst=10,
+            )
+    assert "allowedIps" in refused.value.errors

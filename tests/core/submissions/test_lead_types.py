@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from leadline.core.campaigns import service as campaigns
-from leadline.core.errors import Conflict, ValidationFailed
+from leadline.core.errors import Conflict, NotFound, ValidationFailed
 from leadline.core.submissions import lead_types
 from leadline.db.engine import Database
 from tests.factories import make_world
@@ -76,3 +76,29 @@ async def test_codes_are_unique_per_account(db: Database) -> None:
                 code="motor-trade",
                 campaign_id=world.campaign.id,
             )
+
+
+async def test_deleting_a_type_stops_its_routing(db: Database) -> None:
+    world = await make_world(db)
+    async with db.transaction() as session:
+        lead_type = await lead_types.create_type(
+            session, account_id=world.account.id, code="gone", campaign_id=world.campaign.id
+        )
+        await lead_types.map_subtype(session, lead_type, "vans", world.lead_list.id)
+    async with db.transaction() as session:
+        found = await lead_types.get_type_by_id(session, world.account.id, lead_type.id)
+        await lead_types.delete_type(session, found)
+    async with db.read_session() as session:
+        assert await lead_types.resolve(session, world.account.id, "gone", None) is None
+
+
+async def test_another_accounts_type_is_not_found_by_id(db: Database) -> None:
+    world = await make_world(db)
+    rival = await make_world(db, name="Rival")
+    async with db.transaction() as session:
+        theirs = await lead_types.create_type(
+            session, account_id=rival.account.id, code="theirs", campaign_id=rival.campaign.id
+        )
+    async with db.read_session() as session:
+        with pytest.raises(NotFound):
+            await lead_types.get_type_by_id(session, world.account.id, theirs.id)

@@ -18,6 +18,16 @@ from leadline.db.models import Account, Campaign, CampaignMember, LeadList, User
 CAMPAIGN_TYPES = ("inbound", "outbound")
 DIALLING_MODES = ("preview", "progressive", "predictive")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+MAX_NAME_LENGTH = 200  # the width of the name columns
+
+
+def _check_name(name: str, field: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.single(field, "must not be blank")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed.single(field, f"at most {MAX_NAME_LENGTH} characters")
+    return name
 
 
 def normalise_calling_hours(hours: Mapping[str, object]) -> dict[str, list[list[str]]]:
@@ -78,6 +88,11 @@ def _check_abandon_rate(value: object) -> Decimal:
     return rate.quantize(Decimal("0.01"))
 
 
+def _default_list_name(campaign: Campaign) -> str:
+    suffix = " – default"
+    return campaign.name[: MAX_NAME_LENGTH - len(suffix)] + suffix
+
+
 async def create_campaign(
     session: AsyncSession,
     *,
@@ -95,8 +110,7 @@ async def create_campaign(
     default_list_name: str | None = None,
 ) -> Campaign:
     """A campaign with its default list (where leads go when no list is named)."""
-    if not name.strip():
-        raise ValidationFailed.single("campaignName", "must not be blank")
+    name = _check_name(name, "campaignName")
     if campaign_type not in CAMPAIGN_TYPES:
         raise ValidationFailed.single("campaignType", "inbound or outbound")
     if dialling_mode not in DIALLING_MODES:
@@ -107,7 +121,7 @@ async def create_campaign(
     clock.zone(zone_name)
     campaign = Campaign(
         account_id=account.id,
-        name=name.strip(),
+        name=name,
         campaign_type=campaign_type,
         timezone=zone_name,
         dialling_mode=dialling_mode,
@@ -125,7 +139,7 @@ async def create_campaign(
     await create_list(
         session,
         campaign=campaign,
-        name=default_list_name or f"{campaign.name} – default",
+        name=default_list_name or _default_list_name(campaign),
         is_default=True,
     )
     return campaign
@@ -140,14 +154,13 @@ async def create_list(
     in_dialler: bool = True,
     is_default: bool = False,
 ) -> LeadList:
-    if not name.strip():
-        raise ValidationFailed.single("listName", "must not be blank")
+    name = _check_name(name, "listName")
     if not 0 <= weight <= 1000:
         raise ValidationFailed.single("weight", "from 0 to 1000")
     lead_list = LeadList(
         account_id=campaign.account_id,
         campaign_id=campaign.id,
-        name=name.strip(),
+        name=name,
         weight=weight,
         in_dialler=in_dialler,
         is_default=is_default,
@@ -171,7 +184,7 @@ async def default_list(session: AsyncSession, campaign: Campaign) -> LeadList:
     )
     if lead_list is None:
         lead_list = await create_list(
-            session, campaign=campaign, name=f"{campaign.name} – default", is_default=True
+            session, campaign=campaign, name=_default_list_name(campaign), is_default=True
         )
     return lead_list
 
@@ -223,10 +236,7 @@ async def update_campaign(
     ``max_abandon_rate``, ``is_active``), each checked as on creation. Pausing
     (``is_active`` false) stops the dialler from starting new calls."""
     if "name" in changes:
-        name = str(changes["name"] or "").strip()
-        if not name:
-            raise ValidationFailed.single("campaignName", "must not be blank")
-        campaign.name = name
+        campaign.name = _check_name(str(changes["name"] or ""), "campaignName")
     if "campaign_type" in changes:
         if changes["campaign_type"] not in CAMPAIGN_TYPES:
             raise ValidationFailed.single("campaignType", "inbound or outbound")

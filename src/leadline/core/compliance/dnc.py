@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from leadline.core import phones
 from leadline.core.pagination import Page, keyset_page
 from leadline.db.models import DncEntry
 
@@ -81,3 +85,44 @@ async def get_entry(session: AsyncSession, account_id: int, number: str) -> DncE
     return await session.scalar(
         select(DncEntry).where(DncEntry.account_id == account_id, DncEntry.number == number)
     )
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    added: int
+    already_listed: int
+    invalid: int
+
+
+async def import_numbers(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    numbers: Iterable[str],
+    region: str | None,
+    added_by_user_id: int | None = None,
+    source: str = "import",
+) -> ImportCounts:
+    """Put each number (national numbers read in ``region``) on the list; count how many
+    were added, were already listed (also repeats within the import) and were not numbers."""
+    added = already = invalid = 0
+    seen: set[str] = set()
+    for raw in numbers:
+        number = phones.try_parse(raw, region)
+        if number is None:
+            invalid += 1
+            continue
+        if number in seen or await is_listed(session, account_id, number):
+            already += 1
+            seen.add(number)
+            continue
+        seen.add(number)
+        await add(
+            session,
+            account_id=account_id,
+            number=number,
+            added_by_user_id=added_by_user_id,
+            source=source,
+        )
+        added += 1
+    return ImportCounts(added=added, already_listed=already, invalid=invalid)

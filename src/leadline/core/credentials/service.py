@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
 from leadline.core.errors import AuthenticationFailed, NotFound, ValidationFailed
+from leadline.core.ownership import get_owned
 from leadline.core.security import Keyring, new_secret
 from leadline.core.vocabulary import Scope
 from leadline.db.models import ApiCredential
 
 TOKEN_SEPARATOR = "."  # noqa: S105 - a separator, not a secret
+MAX_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,31 @@ def endpoint_allowed(credential: ApiCredential, path: str) -> bool:
     return any(fnmatch.fnmatchcase(path, pattern) for pattern in credential.allowed_endpoints)
 
 
+def _check_rate_limit(per_second: int, burst: int) -> None:
+    if per_second < 1 or burst < 1:
+        raise ValidationFailed.single("rateLimit", "at least 1 request per second")
+
+
+async def set_protection(
+    session: AsyncSession,
+    credential: ApiCredential,
+    *,
+    allowed_ips: Iterable[str],
+    allowed_endpoints: Iterable[str],
+    rate_limit_per_second: int,
+    rate_limit_burst: int,
+) -> ApiCredential:
+    """Change who may use a credential (IP allow-list), where (endpoint patterns) and how
+    fast (rate limit); each checked as on creation. Empty lists allow everything."""
+    _check_rate_limit(rate_limit_per_second, rate_limit_burst)
+    credential.allowed_ips = normalise_ip_rules(allowed_ips)
+    credential.allowed_endpoints = normalise_endpoint_rules(allowed_endpoints)
+    credential.rate_limit_per_second = rate_limit_per_second
+    credential.rate_limit_burst = rate_limit_burst
+    await session.flush()
+    return credential
+
+
 async def create_credential(
     session: AsyncSession,
     keyring: Keyring,
@@ -106,8 +133,9 @@ async def create_credential(
     secret: str | None = None,
 ) -> IssuedCredential:
     """A new credential; the secret is returned here once and stored only as a hash."""
-    if rate_limit_per_second < 1 or rate_limit_burst < 1:
-        raise ValidationFailed.single("rateLimit", "at least 1 request per second")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed.single("name", f"at most {MAX_NAME_LENGTH} characters")
+    _check_rate_limit(rate_limit_per_second, rate_limit_burst)
     secret = secret or new_secret()
     credential = ApiCredential(
         account_id=account_id,
@@ -168,6 +196,13 @@ async def get_credential(session: AsyncSession, public_id: str) -> ApiCredential
     if credential is None:
         raise NotFound("credential", public_id)
     return credential
+
+
+async def get_owned_credential(
+    session: AsyncSession, account_id: int, credential_id: int
+) -> ApiCredential:
+    """The account's credential ``credential_id`` (another account's is not found)."""
+    return await get_owned(session, ApiCredential, account_id, credential_id, "credential")
 
 
 async def revoke(session: AsyncSession, credential: ApiCredential) -> None:

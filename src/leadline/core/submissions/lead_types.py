@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from leadline.core.campaigns import service as campaigns
 from leadline.core.errors import Conflict, NotFound, ValidationFailed
+from leadline.core.ownership import get_owned
 from leadline.db.models import Campaign, LeadList, LeadSubtypeList, LeadType
 
 MAX_CODE_LENGTH = 100
@@ -84,6 +85,19 @@ async def get_type(session: AsyncSession, account_id: int, code: str) -> LeadTyp
     if found is None:
         raise NotFound("lead type", code)
     return found
+
+
+async def get_type_by_id(session: AsyncSession, account_id: int, lead_type_id: int) -> LeadType:
+    return await get_owned(session, LeadType, account_id, lead_type_id, "lead type")
+
+
+async def delete_type(session: AsyncSession, lead_type: LeadType) -> None:
+    """Remove a type (and its subtype lists); submissions with its code are refused after."""
+    await session.execute(
+        delete(LeadSubtypeList).where(LeadSubtypeList.lead_type_id == lead_type.id)
+    )
+    await session.delete(lead_type)
+    await session.flush()
 
 
 async def list_types(session: AsyncSession, account_id: int) -> list[LeadType]:

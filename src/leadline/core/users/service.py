@@ -21,6 +21,8 @@ ROLES = ("admin", "agent")
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 6
+MAX_NAME_LENGTH = 100
+MAX_EMAIL_LENGTH = 254
 _LOGIN = re.compile(r"^[\w.@+-]{1,150}$")
 
 
@@ -46,6 +48,11 @@ async def create_user(
         errors["userType"] = ["agent or user"]
     if role not in ROLES:
         errors["role"] = ["admin or agent"]
+    for field, value in (("firstName", first_name), ("lastName", last_name)):
+        if len(value) > MAX_NAME_LENGTH:
+            errors[field] = [f"at most {MAX_NAME_LENGTH} characters"]
+    if email is not None and (len(email) > MAX_EMAIL_LENGTH or "@" not in email):
+        errors["email"] = ["an e-mail address"]
     if errors:
         raise ValidationFailed(errors)
     user = User(
@@ -137,6 +144,43 @@ async def list_users(session: AsyncSession, account_id: int) -> list[User]:
     return list(
         await session.scalars(select(User).where(User.account_id == account_id).order_by(User.id))
     )
+
+
+async def _is_last_admin(session: AsyncSession, user: User) -> bool:
+    if user.role != "admin" or not user.active:
+        return False
+    others = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.account_id == user.account_id,
+            User.role == "admin",
+            User.active.is_(True),
+            User.id != user.id,
+        )
+    )
+    return not others
+
+
+async def set_role(session: AsyncSession, user: User, role: str) -> User:
+    """Change a user's role; the account's last active admin stays an admin, so the
+    account can always be administered."""
+    if role not in ROLES:
+        raise ValidationFailed.single("role", "admin or agent")
+    if role != "admin" and await _is_last_admin(session, user):
+        raise Conflict("the account's last admin cannot stop being an admin")
+    user.role = role
+    await session.flush()
+    return user
+
+
+async def set_active(session: AsyncSession, user: User, active: bool) -> User:
+    """Deactivate (no more sign-in) or reactivate a user; never the last active admin."""
+    if not active and await _is_last_admin(session, user):
+        raise Conflict("the account's last admin cannot be deactivated")
+    user.active = active
+    await session.flush()
+    return user
 
 
 _DUMMY_HASH = hash_password("leadline-timing-equaliser")

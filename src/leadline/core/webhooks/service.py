@@ -233,11 +233,12 @@ async def deliveries(
     return [(delivery, event) for delivery, event in rows.all()]
 
 
-async def replay(session: AsyncSession, event_uuid: str) -> int:
+async def replay(session: AsyncSession, event_uuid: str, *, account_id: int | None = None) -> int:
     """Send the event again to every subscription it went to (still active ones): the
-    deliveries go back to pending, due now, with a fresh retry window."""
+    deliveries go back to pending, due now, with a fresh retry window. With
+    ``account_id``, another account's event is not found."""
     event = await session.scalar(select(WebhookEvent).where(WebhookEvent.uuid == event_uuid))
-    if event is None:
+    if event is None or (account_id is not None and event.account_id != account_id):
         raise NotFound("event", event_uuid)
     active = select(WebhookSubscription.id).where(WebhookSubscription.active.is_(True))
     return await outbox.requeue(
