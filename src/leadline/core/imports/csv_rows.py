@@ -32,6 +32,9 @@ ALIASES = {
     "list": "listId",
 }
 INTEGER_FIELDS = {"listId", "statusCode", "agentId"}
+#: The lead fields a column may fill (the list is chosen for the whole file; lead data is
+#: filled one name at a time, ``leadData.<name>``).
+COLUMN_FIELDS = tuple(sorted(FIELDS - {"listId", "leadData"}))
 #: The field that skips a column.
 IGNORE = "-"
 #: The field every import needs a column for.
@@ -45,11 +48,9 @@ def _folded(name: str) -> str:
 
 def valid_field(field: str) -> bool:
     """A field a column may be mapped to: a lead field, ``leadData.<name>`` or skip."""
-    return (
-        field == IGNORE
-        or field in FIELDS
-        or (field.startswith(DATA_PREFIX) and len(field) > len(DATA_PREFIX))
-    )
+    if field.startswith(DATA_PREFIX):
+        return len(field) > len(DATA_PREFIX)
+    return field == IGNORE or field in COLUMN_FIELDS
 
 
 def column_mapping(header: list[str], overrides: Mapping[str, str]) -> dict[str, str]:

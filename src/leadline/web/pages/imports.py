@@ -14,7 +14,6 @@ from starlette.responses import RedirectResponse, Response
 from leadline.core.errors import NotFound, ValidationFailed
 from leadline.core.imports import csv_rows
 from leadline.core.imports import service as imports
-from leadline.core.leads.fields import FIELDS
 from leadline.core.ownership import get_owned
 from leadline.db.models import LeadList
 from leadline.http.deps import services
@@ -34,7 +33,7 @@ PREVIEW_ROWS = 5
 #: What a column may be mapped to, as the mapping selects offer it.
 FIELD_OPTIONS = [
     (csv_rows.IGNORE, "(skip this column)"),
-    *[(name, name) for name in FIELDS if name != "listId"],
+    *[(name, name) for name in csv_rows.COLUMN_FIELDS],
 ]
 
 
