@@ -55,6 +55,7 @@ async def test_upload_previews_columns_and_first_rows_storing_nothing(
     assert re.search(r'name="map-1">.*?<option value="leadData.First name" selected>', html, re.S)
     assert re.search(r'name="map-2">.*?<option value="leadData.Budget" selected>', html, re.S)
     assert "Start import of 3 rows" in html
+    assert 'name="csrf_token" value=""' not in html
     async with db.read_session() as session:
         assert list(await session.scalars(select(BulkImport.id))) == []
 

@@ -43,6 +43,9 @@ async def test_inbox_lists_the_unknown_type_submission(
     assert page.status_code == 200
     assert f'href="/inbox/{event_id}"' in page.text
     assert "Unknown Type" in page.text and "Jane Inbox" in page.text
+    # Every form of the entry's page carries the session's token.
+    entry = await client.get(f"/inbox/{event_id}")
+    assert entry.text.count(f'name="csrf_token" value="{csrf_of(page.text)}"') == 4
 
 
 async def test_route_makes_the_lead_in_the_chosen_list(
