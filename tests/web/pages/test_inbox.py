@@ -10,6 +10,8 @@ from sqlalchemy import select
 from leadline.core.compliance import dnc
 from leadline.core.contacts import service as contacts
 from leadline.core.leads import service as leads
+from leadline.core.portal import directory, pushes
+from leadline.core.security import Keyring
 from leadline.core.submissions import lead_types
 from leadline.db.engine import Database
 from leadline.db.models import InboxEvent, Lead
@@ -208,3 +210,36 @@ async def test_an_agent_is_refused(client: httpx.AsyncClient, db: Database, worl
     await sign_in(client, world.agent.login, "agent-pass")
     assert (await client.get("/inbox")).status_code == 403
     assert (await client.get(f"/inbox/{event_id}")).status_code == 403
+
+
+async def test_a_refused_portal_push_is_routed_with_its_phone(
+    client: httpx.AsyncClient, db: Database, world: World, keyring: Keyring
+) -> None:
+    async with db.transaction() as session:
+        issued = await directory.create_hook(session, keyring, account_id=world.account.id)
+        event = await pushes.record_refused(
+            session,
+            issued.hook,
+            kind=pushes.KIND_CONTACT,
+            raw='{"agency": "nobody"}',
+            source_ip="203.0.113.5",
+            outcome=pushes.Outcome.AGENCY_NOT_FOUND,
+            partner="immobiliare.it",
+            partner_id="abc-1",
+            phone=MOBILE,
+            email="Web@Example.com",
+        )
+    await sign_in(client, world.admin.login, "admin-pass")
+    listed = await client.get("/inbox", params={"kind": "portal"})
+    assert f'href="/inbox/{event.id}"' in listed.text and "Agency not found" in listed.text
+    entry = await client.get(f"/inbox/{event.id}")
+    assert "Retry with current lead types" not in entry.text  # pushes are routed, not retried
+    await _post(client, event.id, "route", list_id=str(world.lead_list.id))
+    routed = await _event(db, event.id)
+    assert routed.status == "routed" and routed.lead_id is not None
+    async with db.read_session() as session:
+        lead = await session.get(Lead, routed.lead_id)
+        assert lead is not None
+        phones = await leads.phones_of(session, lead.id)
+    assert [phone.number for phone in phones] == [MOBILE]
+    assert lead.data["inbox_event_id"] == event.id
