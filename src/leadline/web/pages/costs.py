@@ -89,6 +89,18 @@ async def costs_page(request: Request, by: str = "", to: str = "") -> Response:
         return viewer
     dimension, first, last, errors = _query(viewer, by, request.query_params.get("from", ""), to)
     report = await _report(request, viewer, dimension, first, last)
+    return _page(request, viewer, report, first, last, errors)
+
+
+def _page(
+    request: Request,
+    viewer: Viewer,
+    report: CostReport,
+    first: date,
+    last: date,
+    errors: dict[str, str],
+) -> Response:
+    dimension = report.dimension
     query = urlencode({"by": dimension.value, "from": first.isoformat(), "to": last.isoformat()})
     return page(
         request,
@@ -116,7 +128,11 @@ async def costs_csv(request: Request, by: str = "", to: str = "") -> Response:
     if isinstance(viewer, Response):
         return viewer
     dimension, first, last, _errors = _query(viewer, by, request.query_params.get("from", ""), to)
-    report = await _report(request, viewer, dimension, first, last)
+    return _csv(await _report(request, viewer, dimension, first, last), first, last)
+
+
+def _csv(report: CostReport, first: date, last: date) -> Response:
+    dimension = report.dimension
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([dimension.value, "key", "calls", "leads", "cost", "cost_per_lead"])

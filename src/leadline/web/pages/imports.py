@@ -48,10 +48,17 @@ class Upload:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-async def _form(request: Request) -> FormData | None:
-    """The posted form (multipart, room for the file) when its CSRF token is valid."""
+async def _posted(request: Request) -> tuple[Viewer, FormData] | Response:
+    """The admin and their posted form (multipart, with room for the file), or the answer:
+    sign in, 403, or the form again when its CSRF token is not the session's."""
+    viewer = await admin(request)
+    if isinstance(viewer, Response):
+        return viewer
     form = await request.form(max_files=1, max_fields=500, max_part_size=MAX_CSV_BYTES + 1024)
-    return form if auth.csrf_valid(request, form.get("csrf_token")) else None
+    if not auth.csrf_valid(request, form.get("csrf_token")):
+        expired = Upload(errors={"file": "The form had expired; please try again."})
+        return await _render(request, viewer, expired, 400)
+    return viewer, form
 
 
 async def _render(
@@ -122,14 +129,10 @@ def _table(upload: Upload, name: str) -> None:
 @router.post("/imports")
 async def upload_csv(request: Request) -> Response:
     """Read the file and show its columns, mapping and first rows (nothing stored yet)."""
-    viewer = await admin(request)
-    if isinstance(viewer, Response):
-        return viewer
-    form = await _form(request)
-    if form is None:
-        return await _render(
-            request, viewer, Upload(errors={"file": "The form had expired; please try again."}), 400
-        )
+    checked = await _posted(request)
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     upload = Upload()
     await _list_id(request, viewer, form.get("list_id"), upload)
     sent = form.get("file")
@@ -160,14 +163,10 @@ async def upload_csv(request: Request) -> Response:
 @router.post("/imports/start")
 async def start_import(request: Request) -> Response:
     """Stage the rows as a bulk import (the worker processes it) and follow it."""
-    viewer = await admin(request)
-    if isinstance(viewer, Response):
-        return viewer
-    form = await _form(request)
-    if form is None:
-        return await _render(
-            request, viewer, Upload(errors={"file": "The form had expired; please try again."}), 400
-        )
+    checked = await _posted(request)
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     upload = Upload(text=str(form.get("csv_text") or ""))
     await _list_id(request, viewer, form.get("list_id"), upload)
     if len(upload.text.encode()) > MAX_CSV_BYTES:
