@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,9 +20,15 @@ from leadline.core.activities import service as activities
 from leadline.core.contacts import service as contacts
 from leadline.db.engine import Database
 from leadline.db.models import CallCost, Media
-from tests.conftest import TEST_SECRET, require_tool
+from tests.conftest import require_tool
 from tests.factories import make_world
-from tests.web.browser.server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser.server import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    live_server,
+    server_env,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -77,15 +82,7 @@ async def _history(url: str, settings: Settings, contact_id: int, account_id: in
 @pytest.fixture
 def server(settings: Settings, db: object) -> Iterator[tuple[str, dict[str, object], int]]:
     require_tool(CHROMIUM, "Chromium")
-    env = {
-        **os.environ,
-        "LEADLINE_DATABASE_URL": settings.database_url,
-        "LEADLINE_VAR_DIR": str(settings.var_dir),
-        "LEADLINE_MEDIA_DIR": str(settings.resolved_media_dir),
-        "LEADLINE_SECRET_KEY": TEST_SECRET,
-        "LEADLINE_DIALLER": "off",
-        "LEADLINE_RUN_WORKER": "false",
-    }
+    env = server_env(settings)
     made = subprocess.run(
         [sys.executable, "-m", "leadline.cli", "demo", "--json"],
         env=env,

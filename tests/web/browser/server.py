@@ -35,11 +35,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def live_server(settings: Settings, *, worker: bool = False) -> Iterator[str]:
-    """``leadline serve`` on a free port against the test database (with the background
-    worker's jobs when ``worker``); yields its base URL."""
-    env = {
+def server_env(settings: Settings, *, worker: bool = False) -> dict[str, str]:
+    """The environment of a ``leadline`` command run against the test database."""
+    return {
         **os.environ,
         "LEADLINE_DATABASE_URL": settings.database_url,
         "LEADLINE_VAR_DIR": str(settings.var_dir),
@@ -48,6 +46,13 @@ def live_server(settings: Settings, *, worker: bool = False) -> Iterator[str]:
         "LEADLINE_DIALLER": "off",
         "LEADLINE_RUN_WORKER": "true" if worker else "false",
     }
+
+
+@contextmanager
+def live_server(settings: Settings, *, worker: bool = False) -> Iterator[str]:
+    """``leadline serve`` on a free port against the test database (with the background
+    worker's jobs when ``worker``); yields its base URL."""
+    env = server_env(settings, worker=worker)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "leadline.cli", "serve", "--port", str(port)],
