@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,27 +20,17 @@ from leadline.core.activities import service as activities
 from leadline.core.contacts import service as contacts
 from leadline.db.engine import Database
 from leadline.db.models import CallCost, Media
-from tests.conftest import TEST_SECRET, require_tool
+from tests.conftest import require_tool
 from tests.factories import make_world
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.web.browser.server import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    live_server,
+    server_env,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _history(url: str, settings: Settings, contact_id: int, account_id: int) -> int:
@@ -96,15 +82,7 @@ async def _history(url: str, settings: Settings, contact_id: int, account_id: in
 @pytest.fixture
 def server(settings: Settings, db: object) -> Iterator[tuple[str, dict[str, object], int]]:
     require_tool(CHROMIUM, "Chromium")
-    env = {
-        **os.environ,
-        "LEADLINE_DATABASE_URL": settings.database_url,
-        "LEADLINE_VAR_DIR": str(settings.var_dir),
-        "LEADLINE_MEDIA_DIR": str(settings.resolved_media_dir),
-        "LEADLINE_SECRET_KEY": TEST_SECRET,
-        "LEADLINE_DIALLER": "off",
-        "LEADLINE_RUN_WORKER": "false",
-    }
+    env = server_env(settings)
     made = subprocess.run(
         [sys.executable, "-m", "leadline.cli", "demo", "--json"],
         env=env,
@@ -118,23 +96,7 @@ def server(settings: Settings, db: object) -> Iterator[tuple[str, dict[str, obje
     rival_contact = asyncio.run(
         _history(settings.database_url, settings, contact_id, int(demo["account_id"]))
     )
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leadline.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/readyz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.2)
+    with live_server(settings) as base:
         # An event through the softphone's own API, so the timeline has one.
         event = httpx.post(
             f"{base}/rest",
@@ -150,9 +112,6 @@ def server(settings: Settings, db: object) -> Iterator[tuple[str, dict[str, obje
         )
         assert "<result>ok</result>" in event.text
         yield base, demo, rival_contact
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def test_sign_in_search_card_and_refusal(server: tuple[str, dict[str, object], int]) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from leadline.cli.common import run, transaction
-from leadline.core import clock
 from leadline.core.accounts import service as accounts
 from leadline.core.costs import reporting
 from leadline.core.errors import ValidationFailed
@@ -47,14 +46,9 @@ def costs_report(
         first, last = _day(day_from, "from"), _day(day_to, "to")
         async with transaction() as session:
             found = await accounts.get_account(session, account)
-            zone = clock.zone(found.timezone)
+            billed_from, billed_before = reporting.billed_window(first, last, found.timezone)
             rows = await reporting.cost_summary(
-                session,
-                account,
-                billed_from=datetime.combine(first, time(), zone) if first else None,
-                billed_before=(
-                    datetime.combine(last + timedelta(days=1), time(), zone) if last else None
-                ),
+                session, account, billed_from=billed_from, billed_before=billed_before
             )
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -13,99 +11,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from leadline.cli.common import console, run, settings
 from leadline.core.campaigns import service as campaigns
-from leadline.core.errors import NotFound, ValidationFailed
+from leadline.core.errors import NotFound
+from leadline.core.imports import csv_rows
 from leadline.core.imports import service as imports
-from leadline.core.leads.fields import FIELDS
 from leadline.db.engine import Database
 from leadline.db.models import LeadList
 
-#: Header names understood without a --map, compared without case, spaces, "_" or "-".
-ALIASES = {
-    **{field.lower(): field for field in FIELDS},
-    "phone": "phone1",
-    "mobile": "phone1",
-    "telephone": "phone1",
-    "tel": "phone1",
-    "phonenumber": "phone1",
-    "number": "phone1",
-    "key": "customerKey",
-    "customerid": "customerKey",
-    "externalid": "customerKey",
-    "tz": "timezone",
-    "nextattempt": "nextAttemptTimestamp",
-    "nextattemptat": "nextAttemptTimestamp",
-    "status": "statusCode",
-    "agent": "agentId",
-    "list": "listId",
-}
-INTEGER_FIELDS = {"listId", "statusCode", "agentId"}
-IGNORE = "-"
-
-
-def _folded(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).lower()
-
-
-def column_mapping(header: list[str], overrides: dict[str, str]) -> dict[str, str]:
-    """Column → field: ``--map`` first, then known names; any other column goes into
-    ``leadData`` under its own name (field ``leadData.<column>``)."""
-    mapping: dict[str, str] = {}
-    for column in header:
-        if column in overrides:
-            mapping[column] = overrides[column]
-        elif _folded(column) in ALIASES:
-            mapping[column] = ALIASES[_folded(column)]
-        else:
-            mapping[column] = f"leadData.{column}"
-    return mapping
-
-
-def row_to_lead(row: dict[str, str], mapping: dict[str, str], list_id: int) -> dict[str, object]:
-    lead: dict[str, object] = {}
-    data: dict[str, object] = {}
-    for column, field in mapping.items():
-        value = (row.get(column) or "").strip()
-        if field == IGNORE or not value:
-            continue
-        if field.startswith("leadData."):
-            data[field.removeprefix("leadData.")] = value
-        elif field in INTEGER_FIELDS and value.lstrip("-").isdigit():
-            lead[field] = int(value)
-        else:
-            lead[field] = value
-    lead["listId"] = list_id
-    if data:
-        lead["leadData"] = data
-    return lead
-
-
-def _overrides(maps: list[str]) -> dict[str, str]:
-    result = {}
-    for item in maps:
-        column, sep, field = item.partition("=")
-        if not sep or not column:
-            raise ValidationFailed.single("--map", f"{item!r} is not column=field")
-        if field != IGNORE and field not in FIELDS and not field.startswith("leadData."):
-            raise ValidationFailed.single("--map", f"unknown field {field!r}")
-        result[column] = field
-    return result
-
 
 def read_leads(path: Path, list_id: int, maps: list[str]) -> list[dict[str, object]]:
-    overrides = _overrides(maps)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames:
-            raise ValidationFailed.single("file", "no header row")
-        mapping = column_mapping(list(reader.fieldnames), overrides)
-        return [row_to_lead(row, mapping, list_id) for row in reader]
+    overrides = csv_rows.parse_overrides(maps)
+    table = csv_rows.read_table(path.read_text(encoding="utf-8-sig"))
+    mapping = csv_rows.column_mapping(table.header, overrides)
+    return [csv_rows.row_to_lead(row, mapping, list_id) for row in table.rows]
 
 
 def write_error_file(path: Path, errors: list[tuple[int, dict[str, str]]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["row", "field", "problem"])
-        writer.writerows(imports.error_rows(errors))
+    path.write_text(imports.error_file(errors), encoding="utf-8")
 
 
 def import_leads(

@@ -20,6 +20,9 @@ class NavItem:
 #: In the order shown. A page's entry lives here only once the page exists.
 MENU: list[NavItem] = [
     NavItem("/search", "Phone search"),
+    NavItem("/inbox", "Inbox", admin_only=True),
+    NavItem("/imports", "Imports", admin_only=True),
+    NavItem("/costs", "Costs", admin_only=True),
 ]
 MENU.append(NavItem("/setup", "Setup", admin_only=True))
 

@@ -25,6 +25,10 @@ def mount(app: FastAPI, shapes: ShapeRegistry) -> None:
         same_site="lax",
         https_only=found.settings.public_url.startswith("https://"),
     )
+    for module in PAGES:
+        # A page that takes uploads names its own, larger, body limit.
+        for prefix, limit in getattr(module, "BODY_LIMITS", {}).items():
+            shapes.limit_path(prefix, limit)
     for prefix in PREFIXES:
         shapes.register(
             InterfaceShape(

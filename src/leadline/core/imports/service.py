@@ -12,6 +12,8 @@ claimed again when its lease runs out: no row is lost or imported twice.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import math
 import uuid as uuid_module
@@ -175,7 +177,23 @@ async def _header(session: AsyncSession, account_id: int, import_uuid: str) -> B
 
 
 async def import_status(session: AsyncSession, account_id: int, import_uuid: str) -> ImportStatus:
-    header = await _header(session, account_id, import_uuid)
+    return _status_of(await _header(session, account_id, import_uuid))
+
+
+async def recent_imports(
+    session: AsyncSession, account_id: int, *, limit: int = 50
+) -> list[ImportStatus]:
+    """The account's newest imports first."""
+    headers = await session.scalars(
+        select(BulkImport)
+        .where(BulkImport.account_id == account_id)
+        .order_by(BulkImport.created_at.desc(), BulkImport.id.desc())
+        .limit(limit)
+    )
+    return [_status_of(header) for header in headers]
+
+
+def _status_of(header: BulkImport) -> ImportStatus:
     return ImportStatus(
         uuid=header.uuid,
         status=header.status,
@@ -454,6 +472,15 @@ def error_rows(errors: Sequence[tuple[int, Mapping[str, str]]]) -> list[tuple[in
         for index, problems in errors
         for field, problem in sorted(problems.items())
     ]
+
+
+def error_file(errors: Sequence[tuple[int, Mapping[str, str]]]) -> str:
+    """Row errors as the text of a CSV file: row, field, problem."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["row", "field", "problem"])
+    writer.writerows(error_rows(errors))
+    return out.getvalue()
 
 
 # -- The loop a worker runs ---------------------------------------------------------------

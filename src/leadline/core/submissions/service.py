@@ -24,7 +24,7 @@ from leadline.core.leads import service as leads
 from leadline.core.submissions import lead_types
 from leadline.core.vocabulary import LeadStatus
 from leadline.core.webhooks import events as webhook_events
-from leadline.db.models import InboxEvent, Lead, LeadType, Phone
+from leadline.db.models import InboxEvent, Lead, LeadList, LeadType, Phone
 
 SOURCE = "dialler-api"
 KIND_ADD = "lead.add"
@@ -179,7 +179,7 @@ async def add_lead(
     ``DUPLICATE``: the one-open-lead-per-person-per-campaign index decides."""
     account_id = received.account_id
     now = clock.now()
-    result = await _decide(session, submission, account_id, now)
+    result = await decide(session, submission, account_id, now)
     await record(
         session,
         received,
@@ -194,9 +194,11 @@ async def add_lead(
     return result
 
 
-async def _decide(
+async def decide(
     session: AsyncSession, submission: LeadSubmission, account_id: int, now: datetime
 ) -> AddResult:
+    """The outcome of a submission under the account's current lead types and lists (and
+    its lead, made when it is processed)."""
     destination = await lead_types.resolve(
         session, account_id, submission.type_code, submission.subtype
     )
@@ -208,15 +210,37 @@ async def _decide(
     earlier = await _earlier_lead(session, lead_type, submission.mobile, now)
     if earlier is not None:
         return earlier
-    full_name = f"{submission.first_name} {submission.surname}"[:_NAME_LENGTH]
+    return await place(
+        session,
+        submission,
+        account_id=account_id,
+        lead_list=destination.lead_list,
+        now=now,
+        lead_type_id=lead_type.id,
+    )
+
+
+async def place(
+    session: AsyncSession,
+    submission: LeadSubmission,
+    *,
+    account_id: int,
+    lead_list: LeadList,
+    now: datetime,
+    lead_type_id: int | None = None,
+) -> AddResult:
+    """Make the person and their lead in ``lead_list``: what a submission becomes once
+    its checks passed (the inbox routes saved submissions through here too). The
+    one-open-lead-per-person-per-campaign index answers ``DUPLICATE``."""
+    full_name = f"{submission.first_name} {submission.surname}".strip()[:_NAME_LENGTH]
     contact, _created = await contacts.find_or_create_contact(
         session,
         account_id=account_id,
         number=submission.mobile,
-        name=full_name,
-        first_name=submission.first_name,
-        last_name=submission.surname,
-        email=submission.email,
+        name=full_name or None,
+        first_name=submission.first_name or None,
+        last_name=submission.surname or None,
+        email=submission.email or None,
         source=SOURCE,
     )
     phones = [submission.mobile]
@@ -225,13 +249,13 @@ async def _decide(
     try:
         lead = await leads.create_lead(
             session,
-            lead_list=destination.lead_list,
+            lead_list=lead_list,
             contact=contact,
             phones=phones,
             data=submission.data,
             next_attempt_at=now + timedelta(seconds=submission.delay_seconds),
             source=SOURCE,
-            lead_type_id=lead_type.id,
+            lead_type_id=lead_type_id,
             subtype=submission.subtype,
         )
     except DuplicateOpenLead as duplicate:
