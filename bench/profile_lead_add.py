@@ -32,15 +32,21 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from leadline.app import create_app
+from leadline.config import Settings
+from leadline.db.engine import Database
+from leadline.logging import configure_logging
 
-import dialler_api_baselines  # noqa: E402
-from bench_dialler_api import SECRET_KEY, _admin, _body, _demo_key, _fresh_database  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from leadline.app import create_app  # noqa: E402
-from leadline.config import Settings  # noqa: E402
-from leadline.db.engine import Database  # noqa: E402
-from leadline.logging import configure_logging  # noqa: E402
+from bench import dialler_api_baselines
+from bench.bench_dialler_api import (
+    SECRET_KEY,
+    _admin,
+    _body,
+    _demo_key,
+    _fresh_database,
+)
 
 
 class RoundTrips:
@@ -129,9 +135,7 @@ async def leadline(url: str, key: str, args: argparse.Namespace) -> list[float]:
 
 
 async def statements(url: str, key: str, args: argparse.Namespace) -> list[float]:
-    os.environ.update(
-        BENCH_MODE="statements", BENCH_DATABASE_URL=url, BENCH_SECRET_KEY=SECRET_KEY
-    )
+    os.environ.update(BENCH_MODE="statements", BENCH_DATABASE_URL=url, BENCH_SECRET_KEY=SECRET_KEY)
     app = dialler_api_baselines.create()
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
     async with (
