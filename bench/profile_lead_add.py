@@ -77,7 +77,10 @@ class RoundTrips:
     def _statement(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         self.counts["statements"] += 1
         if self.show_sql:
-            print("   ", " ".join(statement.split())[:160])
+            print(
+                "   ",
+                " ".join(statement.split())[: None if os.environ.get("BENCH_FULL_SQL") else 160],
+            )
 
     def take(self) -> Counter[str]:
         taken = self.counts
@@ -131,7 +134,9 @@ async def leadline(url: str, key: str, args: argparse.Namespace) -> list[float]:
         await database.dispose()
         if profiler:
             stats = pstats.Stats(profiler)
-            stats.sort_stats("tottime").print_stats(45)
+            stats.sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(
+                os.environ.get("BENCH_PROFILE_FILTER", ""), 45
+            )
 
 
 async def statements(url: str, key: str, args: argparse.Namespace) -> list[float]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Exists, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
@@ -88,6 +88,9 @@ async def subscribe(
     )
     session.add(subscription)
     await session.flush()
+    noted = session.info.get(_SILENT)
+    if noted is not None:
+        noted[1].discard(account_id)
     return subscription
 
 
@@ -131,11 +134,46 @@ async def deactivate(
     return subscription
 
 
+def anyone_listening(account_id: Any) -> Exists:
+    """True when the account has an active subscription: for a read that asks it
+    alongside other questions (``account_id`` may be a bind parameter)."""
+    return exists().where(
+        WebhookSubscription.account_id == account_id, WebhookSubscription.active.is_(True)
+    )
+
+
+_SILENT = "webhooks.silent"
+
+
+def nobody_listens(session: AsyncSession, account_id: int) -> None:
+    """Note that a read earlier in this transaction found no active subscription of the
+    account (:func:`anyone_listening`): events emitted later in the same transaction are
+    then dropped without looking again. A subscription made in the transaction undoes it."""
+    transaction = session.sync_session.get_transaction()
+    noted = session.info.get(_SILENT)
+    if noted is None or noted[0] is not transaction:
+        accounts: set[int] = set()
+        noted = (transaction, accounts)
+        session.info[_SILENT] = noted
+    noted[1].add(account_id)
+
+
+def _known_silent(session: AsyncSession, account_id: int) -> bool:
+    noted = session.info.get(_SILENT)
+    return (
+        noted is not None
+        and noted[0] is session.sync_session.get_transaction()
+        and account_id in noted[1]
+    )
+
+
 async def listening(
     session: AsyncSession, account_id: int, event_type: str
 ) -> list[WebhookSubscription]:
     """The active subscriptions of the account that want ``event_type``."""
     assert event_type in EVENT_TYPES, event_type
+    if _known_silent(session, account_id):
+        return []
     return [
         subscription
         for subscription in await list_subscriptions(session, account_id, active_only=True)
