@@ -161,7 +161,7 @@ async def _load(
     failures = 0
     next_index = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
 
         async def worker() -> None:
             nonlocal next_index, failures
@@ -169,9 +169,14 @@ async def _load(
                 index = next_index
                 next_index += 1
                 started = time.perf_counter()
-                answer = await http.post(
-                    "/lead/add", params={"key": key}, json=_body(offset + index)
-                )
+                try:
+                    answer = await http.post(
+                        "/lead/add", params={"key": key}, json=_body(offset + index)
+                    )
+                except httpx.TimeoutException:  # counted, not fatal: a loaded host stalls
+                    latencies.append(time.perf_counter() - started)
+                    failures += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
                 if answer.status_code != 200 or answer.json() != {
                     "saved": True,

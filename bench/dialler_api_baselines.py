@@ -19,6 +19,7 @@ import hmac
 import json
 import os
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ import phonenumbers
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse, Response
 
+CACHE_SECONDS = 5.0  # as leadline.adapters.dialler_api.keys
 _EMAIL = re.compile(
     r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$"
@@ -62,15 +64,19 @@ ROUTE = (
     "NULL AND lead_lists.campaign_id = campaigns.id AND lead_lists.is_default IS true) "
     "WHERE lead_types.account_id = $2 AND lead_types.code = $3"
 )
-DNC = "SELECT id FROM dnc_entries WHERE account_id = $1 AND number = $2"
-EARLIER = (
-    "SELECT id, contact_id, completed_at FROM leads WHERE account_id = $1 AND contact_id IN "
-    "(SELECT contact_id FROM phones WHERE account_id = $2 AND number = $3 "
-    "AND contact_id IS NOT NULL) AND ((completed_at IS NULL AND (lead_type_id = $4 OR "
-    "campaign_id = $5)) OR (lead_type_id = $6 AND completed_at >= $7 AND status_code != $8)) "
-    "ORDER BY id DESC"
+CHECKS = (
+    "SELECT EXISTS (SELECT * FROM dnc_entries WHERE dnc_entries.account_id = $1 AND "
+    "dnc_entries.number = $2) AS listed, EXISTS (SELECT * FROM webhook_subscriptions WHERE "
+    "webhook_subscriptions.account_id = $1 AND webhook_subscriptions.active IS true) AS "
+    "listening, leads.id, leads.contact_id, leads.completed_at, pg_advisory_xact_lock($8) AS "
+    "pg_advisory_xact_lock_1 FROM (SELECT $3::INTEGER AS one) AS anon_1 LEFT OUTER JOIN leads "
+    "ON leads.account_id = $1 AND leads.contact_id IN (SELECT phones.contact_id FROM phones "
+    "WHERE phones.account_id = $1 AND phones.number = $2 AND phones.contact_id IS NOT NULL) "
+    "AND (leads.completed_at IS NULL AND (leads.lead_type_id = $4 OR leads.campaign_id = $5) "
+    "OR leads.lead_type_id = $4 AND leads.completed_at >= $6 AND leads.status_code != $7) "
+    "ORDER BY leads.id DESC"
 )
-LOCK = "SELECT pg_advisory_xact_lock($1)"
+TOUCH = "UPDATE api_credentials SET last_used_at = $1, updated_at = $1 WHERE id = $2"
 CONTACTS = (
     "SELECT contacts.account_id, contacts.name, contacts.first_name, contacts.last_name, "
     "contacts.company_id, contacts.company_name, contacts.source, contacts.notes, "
@@ -94,14 +100,22 @@ INSERT_EMAIL = (
 INSERT_LEAD = (
     "INSERT INTO leads (account_id, campaign_id, list_id, contact_id, customer_key, timezone, "
     "data, status_code, assigned_agent_id, next_attempt_at, dialable_at, priority, attempts, "
-    "last_attempt_at, last_dial_status_id, last_wrap_code, next_phone_index, completed_at, "
-    "cost, source, lead_type_id, subtype, locked_by, locked_until, reserved_for_agent_id, "
-    "created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, NULL, $5, 1, NULL, $6, $6, 0, 0, "
-    "NULL, NULL, NULL, 1, NULL, 0, $7, $8, $9, NULL, NULL, NULL, $10, $10) RETURNING id"
+    "next_phone_index, cost, source, lead_type_id, subtype, created_at, updated_at) VALUES "
+    "($1, $2, $3, $4, NULL, NULL, $5, 1, NULL, $6, $6, 0, 0, 1, 0, $7, $8, $9, $10, $10) "
+    "ON CONFLICT (campaign_id, contact_id) WHERE completed_at IS NULL DO NOTHING RETURNING "
+    "account_id, campaign_id, list_id, contact_id, customer_key, timezone, data, status_code, "
+    "assigned_agent_id, next_attempt_at, dialable_at, priority, attempts, last_attempt_at, "
+    "last_dial_status_id, last_wrap_code, next_phone_index, completed_at, cost, source, "
+    "lead_type_id, subtype, locked_by, locked_until, reserved_for_agent_id, id, created_at, "
+    "updated_at"
 )
 INSERT_LEAD_PHONE = (
     "INSERT INTO lead_phones (account_id, lead_id, phone_index, number, tail, attempts, "
     "last_dial_status_id) VALUES ($1, $2, $3, $4, $5, 0, NULL) RETURNING id"
+)
+SUBSCRIPTIONS = (
+    "SELECT account_id, url, event_types, secret, active, created_at, id FROM "
+    "webhook_subscriptions WHERE account_id = $1 AND active IS true ORDER BY id"
 )
 INSERT_EVENT = (
     "INSERT INTO inbox_events (account_id, source, kind, partner_id, partner, payload, "
@@ -165,6 +179,7 @@ def create() -> FastAPI:
     url = os.environ["BENCH_DATABASE_URL"]
     key = os.environ["BENCH_SECRET_KEY"].encode()
     pools: dict[str, asyncpg.Pool] = {}
+    keys: dict[str, tuple[dict[str, Any], dict[str, Any], float]] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -194,35 +209,47 @@ def create() -> FastAPI:
                     datetime.now(UTC),
                 )
             return JSONResponse({"saved": True, "processed": True})
-        public_id, _, secret = request.query_params.get("key", "").partition(".")
+        token = request.query_params.get("key", "")
         async with pool.acquire() as connection, connection.transaction():
-            credential = await connection.fetchrow(CREDENTIAL, public_id)
-            expected = hmac.new(key, b"secret\0" + secret.encode(), hashlib.sha256).hexdigest()
-            if credential is None or not hmac.compare_digest(expected, credential["secret_hash"]):
-                return JSONResponse({"key": {"0": "Invalid API key."}}, status_code=401)
-            account = await connection.fetchrow(ACCOUNT, credential["account_id"])
+            # Like Leadline: a verified key (credential and account) is remembered for
+            # a few seconds; its use is recorded at most once a minute.
+            holder = keys.get(token)
+            if holder is None or holder[2] <= time.monotonic():
+                public_id, _, secret = token.partition(".")
+                credential = await connection.fetchrow(CREDENTIAL, public_id)
+                expected = hmac.new(key, b"secret\0" + secret.encode(), hashlib.sha256)
+                if credential is None or not hmac.compare_digest(
+                    expected.hexdigest(), credential["secret_hash"]
+                ):
+                    return JSONResponse({"key": {"0": "Invalid API key."}}, status_code=401)
+                account = await connection.fetchrow(ACCOUNT, credential["account_id"])
+                holder = (dict(credential), dict(account), time.monotonic() + CACHE_SECONDS)
+                keys[token] = holder
+            credential, account, _expires = holder
+            now = datetime.now(UTC)
+            last_used = credential["last_used_at"]
+            if last_used is None or (now - last_used).total_seconds() > 60:
+                await connection.execute(TOUCH, now, credential["id"])
+                credential["last_used_at"] = now
             checked = _validate(body, account["phone_region"])
             if isinstance(checked, Response):
                 return checked
-            now = datetime.now(UTC)
             account_id = account["id"]
             mobile = checked["mobile"]
             route = await connection.fetchrow(
                 ROUTE, checked.get("subtype") or "", account_id, checked["type"]
             )
-            await connection.fetchrow(DNC, account_id, mobile)
-            await connection.fetch(
-                EARLIER,
-                account_id,
+            checks = await connection.fetch(
+                CHECKS,
                 account_id,
                 mobile,
+                1,
                 route["type_id"],
                 route["type_campaign"],
-                route["type_id"],
                 now - timedelta(days=route["duplicate_window_days"]),
                 9,
+                _lock_id("contact-phone", account_id, mobile),
             )
-            await connection.execute(LOCK, _lock_id("contact-phone", account_id, mobile))
             await connection.fetch(CONTACTS, account_id, mobile)
             name = f"{checked['first_name']} {checked['surname']}"
             contact_id = await connection.fetchval(
@@ -238,23 +265,25 @@ def create() -> FastAPI:
             await connection.fetchval(INSERT_EMAIL, account_id, contact_id, email, email.lower())
             await connection.fetchval(INSERT_PHONE, account_id, contact_id, mobile, mobile[-9:])
             due = now + timedelta(seconds=checked["delays"])
-            async with connection.transaction():
-                lead_id = await connection.fetchval(
-                    INSERT_LEAD,
-                    account_id,
-                    route["type_campaign"],
-                    route["list_id_chosen"],
-                    contact_id,
-                    json.dumps(checked["data"]),
-                    due,
-                    "dialler-api",
-                    route["type_id"],
-                    checked.get("subtype"),
-                    now,
-                )
-                await connection.fetchval(
-                    INSERT_LEAD_PHONE, account_id, lead_id, 1, mobile, mobile[-9:]
-                )
+            lead = await connection.fetchrow(
+                INSERT_LEAD,
+                account_id,
+                route["type_campaign"],
+                route["list_id_chosen"],
+                contact_id,
+                json.dumps(checked["data"]),
+                due,
+                "dialler-api",
+                route["type_id"],
+                checked.get("subtype"),
+                now,
+            )
+            lead_id = lead["id"]
+            await connection.fetchval(
+                INSERT_LEAD_PHONE, account_id, lead_id, 1, mobile, mobile[-9:]
+            )
+            if checks[0]["listening"]:
+                await connection.fetch(SUBSCRIPTIONS, account_id)
             await connection.fetchval(
                 INSERT_EVENT,
                 account_id,

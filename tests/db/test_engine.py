@@ -40,3 +40,19 @@ async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
         pass
     async with db.read_session() as session:
         assert await session.scalar(select(func.count()).select_from(AuthFailure)) == 0
+
+
+async def test_a_connection_the_server_closed_is_replaced_on_checkout(db: Database) -> None:
+    if not db.is_postgres:
+        return
+    pooled = Database(db.url)  # a pool of its own, so the connection below is the pooled one
+    try:
+        async with pooled.read_session() as session:
+            pid = await session.scalar(text("SELECT pg_backend_pid()"))
+        async with db.transaction() as session:
+            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        await asyncio.sleep(0.2)  # the driver learns of the close on the event loop
+        async with pooled.read_session() as session:
+            assert await session.scalar(text("SELECT pg_backend_pid()")) != pid
+    finally:
+        await pooled.dispose()

@@ -18,6 +18,12 @@ def _lock_id(parts: tuple[object, ...]) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def key_id(*parts: object) -> int:
+    """The advisory lock id of ``parts``, for a read that takes the lock alongside other
+    questions (``pg_advisory_xact_lock`` in its select list) instead of on its own."""
+    return _lock_id(parts)
+
+
 async def lock_key(session: AsyncSession, *parts: object) -> None:
     """Hold a lock on ``parts`` until the session's transaction ends."""
     if session.get_bind().dialect.name == "postgresql":

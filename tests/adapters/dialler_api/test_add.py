@@ -11,8 +11,9 @@ from leadline.core.contacts import service as contacts
 from leadline.core.leads import service as leads
 from leadline.core.submissions import lead_types
 from leadline.core.vocabulary import LeadStatus
+from leadline.core.webhooks import service as webhooks
 from leadline.db.engine import Database
-from leadline.db.models import InboxEvent, Lead
+from leadline.db.models import InboxEvent, Lead, WebhookEvent
 from tests.adapters.dialler_api.conftest import MOBILE, Dialler, fixture
 
 SCHEDULED = {"saved": True, "processed": False, "error": "Another call is already scheduled"}
@@ -224,3 +225,30 @@ async def test_twenty_identical_posts_at_once_make_one_lead(db: Database, dialle
             )
         ).all()
     assert dict(statuses) == {"processed": 1, "duplicate": 19}
+
+
+async def test_a_new_lead_is_told_to_webhook_subscribers(db: Database, dialler: Dialler) -> None:
+    async with db.transaction() as session:
+        await webhooks.subscribe(
+            session,
+            dialler.world.account.id,
+            url="https://x.test/in",
+            event_types=[webhooks.LEAD_CREATED],
+        )
+    answer = await dialler.add(fixture("add_seed.json"))
+    assert answer.json() == {"saved": True, "processed": True}
+    (lead,) = await _leads(db)
+    async with db.read_session() as session:
+        told = list(await session.scalars(select(WebhookEvent)))
+    assert [(event.type, event.payload["leadId"]) for event in told] == [
+        (webhooks.LEAD_CREATED, lead.id)
+    ]
+
+
+async def test_without_subscribers_no_webhook_event_is_written(
+    db: Database, dialler: Dialler
+) -> None:
+    answer = await dialler.add(fixture("add_seed.json"))
+    assert answer.json() == {"saved": True, "processed": True}
+    async with db.read_session() as session:
+        assert list(await session.scalars(select(WebhookEvent))) == []

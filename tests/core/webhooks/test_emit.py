@@ -135,3 +135,30 @@ async def test_bulk_imports_emit_lead_created_for_each_new_lead(db: Database) ->
     assert [event.payload["leadId"] for event in events] == made
     assert {event.type for event in events} == {"lead.created"}
     assert [event.ordering_key for event in events] == [f"lead:{ident}" for ident in made]
+
+
+async def test_a_subscription_made_after_silence_was_noted_still_gets_the_event(
+    db: Database,
+) -> None:
+    world = await make_world(db)
+    async with db.transaction() as session:
+        service.nobody_listens(session, world.account.id)
+        assert await service.emit(session, world.account.id, service.LEAD_CREATED, {}) is None
+        await service.subscribe(
+            session, world.account.id, url="https://x.test/in", event_types=["lead.created"]
+        )
+        assert await service.emit(session, world.account.id, service.LEAD_CREATED, {})
+    assert [event.type for event in await _events(db)] == ["lead.created"]
+
+
+async def test_silence_noted_in_one_transaction_is_forgotten_in_the_next(db: Database) -> None:
+    world = await make_world(db)
+    async with db.session() as session:
+        async with session.begin():
+            service.nobody_listens(session, world.account.id)
+        async with session.begin():
+            await service.subscribe(
+                session, world.account.id, url="https://x.test/in", event_types=["lead.created"]
+            )
+        async with session.begin():
+            assert await service.emit(session, world.account.id, service.LEAD_CREATED, {})

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
 from leadline.adapters.dialler_api import mapping, wire
+from leadline.adapters.dialler_api.keys import KeyHolder, VerifiedKeys
+from leadline.core import clock
 from leadline.core.credentials import service as credentials
 from leadline.core.errors import AuthenticationFailed
 from leadline.core.submissions import service as submissions
 from leadline.core.vocabulary import Scope
-from leadline.db.models import Account, ApiCredential
+from leadline.db.models import Account
 from leadline.http.deps import Services, request_ip, services
 from leadline.http.ratelimit import RateLimiter
 from leadline.http.shapes import (
@@ -61,46 +63,67 @@ def _invalid_key() -> Response:
 router = APIRouter(tags=["dialler lead API"])
 
 
-async def _authorise(
-    session: AsyncSession, found: Services, request: Request
-) -> tuple[ApiCredential, Account] | Response:
-    """The credential and its account, or the answer that refuses the request."""
-    key = request.query_params.get("key", "")
-    if not key:
-        return _invalid_key()
+def _keys(request: Request) -> VerifiedKeys:
+    found: VerifiedKeys = request.app.state.dialler_api_keys
+    return found
+
+
+async def _verify(session: AsyncSession, found: Services, token: str) -> KeyHolder | Response:
+    """The key's holder: from the short-lived cache, or checked against the store."""
     try:
         credential = await credentials.authenticate_token(
-            session, found.keyring, key, Scope.DIALLER_LEADS
+            session, found.keyring, token, Scope.DIALLER_LEADS
         )
     except AuthenticationFailed:
         return _invalid_key()
-    if not credentials.ip_allowed(credential, request_ip(request)) or not (
-        credentials.endpoint_allowed(credential, request.url.path)
+    account = await session.get(Account, credential.account_id)
+    if account is None or not account.active:
+        return _invalid_key()
+    return KeyHolder.of(credential, account)
+
+
+async def _authorise(
+    session: AsyncSession, found: Services, request: Request
+) -> KeyHolder | Response:
+    """The key's holder, or the answer that refuses the request."""
+    token = request.query_params.get("key", "")
+    if not token:
+        return _invalid_key()
+    keys = _keys(request)
+    holder = keys.holder(token)
+    if holder is None:
+        verified = await _verify(session, found, token)
+        if isinstance(verified, Response):
+            return verified
+        holder = verified
+        keys.remember(token, holder)
+    if not credentials.ip_in_rules(holder.allowed_ips, request_ip(request)) or not (
+        credentials.endpoint_in_rules(holder.allowed_endpoints, request.url.path)
     ):
         return JSONResponse(
             wire.error_map({"key": "This API key may not be used from here."}), status_code=403
         )
     wait = found.rate_limiter.check(
-        f"credential:{credential.id}",
-        credential.rate_limit_per_second,
-        credential.rate_limit_burst,
+        f"credential:{holder.credential_id}",
+        holder.rate_limit_per_second,
+        holder.rate_limit_burst,
     )
     if wait is not None:
         limited = render(Problem.RATE_LIMITED)
         limited.headers["Retry-After"] = RateLimiter.retry_after_header(wait)
         return limited
-    account = await session.get(Account, credential.account_id)
-    if account is None or not account.active:
-        return _invalid_key()
-    await credentials.touch(session, credential)
-    return credential, account
+    now = clock.now()
+    if credentials.use_to_record(holder.last_used_at, now):
+        await credentials.record_use(session, holder.credential_id, now)
+        keys.used(token, now)
+    return holder
 
 
-def _received(request: Request, credential: ApiCredential, raw: bytes) -> submissions.Received:
+def _received(request: Request, holder: KeyHolder, raw: bytes) -> submissions.Received:
     return submissions.Received(
-        account_id=credential.account_id,
+        account_id=holder.account_id,
         payload=raw.decode("utf-8", errors="replace"),
-        credential_id=credential.id,
+        credential_id=holder.credential_id,
         source_ip=request_ip(request),
     )
 
@@ -111,20 +134,19 @@ async def _accept(
     request: Request,
     raw: bytes,
     read: Callable[[dict[str, Any], str], T | wire.Errors],
-) -> tuple[ApiCredential, Account, T] | Response:
+) -> tuple[KeyHolder, T] | Response:
     """The key checked, then the body read: what to act on, or the refusal."""
-    authorised = await _authorise(session, found, request)
-    if isinstance(authorised, Response):
-        return authorised
-    credential, account = authorised
+    holder = await _authorise(session, found, request)
+    if isinstance(holder, Response):
+        return holder
     try:
         body = wire.parse_body(raw)
     except wire.BadBody:
         return render(Problem.BAD_REQUEST)
-    parsed = read(body, account.phone_region)
+    parsed = read(body, holder.phone_region)
     if isinstance(parsed, dict):
         return _invalid(parsed)
-    return credential, account, parsed
+    return holder, parsed
 
 
 @router.post("/lead/add", summary="Submit a lead to the dialler")
@@ -135,14 +157,16 @@ async def add_lead(request: Request) -> Response:
         accepted = await _accept(session, found, request, raw, wire.read_add)
         if isinstance(accepted, Response):
             return accepted
-        credential, account, parsed = accepted
+        holder, parsed = accepted
         if parsed.test:
             # A test stores nothing: it only says whether a real post would be taken.
-            if await submissions.type_exists(session, account.id, parsed.submission.type_code):
+            if await submissions.type_exists(
+                session, holder.account_id, parsed.submission.type_code
+            ):
                 return JSONResponse({"test": "ok"})
             return _invalid(wire.error_map({"type": wire.UNKNOWN_TYPE}))
         result = await submissions.add_lead(
-            session, parsed.submission, _received(request, credential, raw)
+            session, parsed.submission, _received(request, holder, raw)
         )
     # Answered only now, after the commit.
     return JSONResponse(mapping.add_answer(result.outcome))
@@ -157,9 +181,9 @@ async def cancel_lead(request: Request) -> Response:
             accepted = await _accept(session, found, request, raw, wire.read_cancel)
             if isinstance(accepted, Response):
                 return accepted
-            credential, _account, parsed = accepted
+            holder, parsed = accepted
             outcome, _lead_id = await submissions.cancel_lead(
-                session, parsed.type_code, parsed.mobile, _received(request, credential, raw)
+                session, parsed.type_code, parsed.mobile, _received(request, holder, raw)
             )
     except SQLAlchemyError:
         log.error("cancel not saved", exc_info=True)
@@ -168,6 +192,8 @@ async def cancel_lead(request: Request) -> Response:
 
 
 def mount(app: FastAPI, shapes: ShapeRegistry) -> None:
+    found: Services = app.state.services
+    app.state.dialler_api_keys = VerifiedKeys(found.keyring)
     shapes.register(
         InterfaceShape(
             name="dialler-api", prefix=PREFIX, body_limit=PARTNER_BODY_LIMIT, render=render

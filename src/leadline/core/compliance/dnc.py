@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Exists, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,11 +15,14 @@ from leadline.core.pagination import Page, keyset_page
 from leadline.db.models import DncEntry
 
 
+def listed(account_id: Any, number: Any) -> Exists:
+    """True when the account's list holds the number: for reads that ask it alongside
+    other questions (``account_id`` and ``number`` may be bind parameters)."""
+    return exists().where(DncEntry.account_id == account_id, DncEntry.number == number)
+
+
 async def is_listed(session: AsyncSession, account_id: int, number: str) -> bool:
-    found = await session.scalar(
-        select(DncEntry.id).where(DncEntry.account_id == account_id, DncEntry.number == number)
-    )
-    return found is not None
+    return bool(await session.scalar(select(listed(account_id, number))))
 
 
 async def listed_among(session: AsyncSession, account_id: int, numbers: list[str]) -> set[str]:

@@ -37,6 +37,11 @@ async def contacts_with_number(
     )
 
 
+def number_lock(account_id: int, number: str) -> tuple[object, ...]:
+    """The lock key that serialises creating contacts for one number of an account."""
+    return ("contact-phone", account_id, number)
+
+
 async def find_or_create_contact(
     session: AsyncSession,
     *,
@@ -49,10 +54,14 @@ async def find_or_create_contact(
     source: str | None = None,
     created_by_user_id: int | None = None,
     verified: bool = True,
+    locked: bool = False,
 ) -> tuple[Contact, bool]:
     """The oldest contact with this E.164 number, or a new one; fills a blank name and
-    adds the e-mail when given. Concurrent calls for one number find one contact."""
-    await lock_key(session, "contact-phone", account_id, number)
+    adds the e-mail when given. Concurrent calls for one number find one contact: each
+    holds the number's lock (:func:`number_lock`), taken here unless ``locked`` says an
+    earlier statement of this transaction took it already."""
+    if not locked:
+        await lock_key(session, *number_lock(account_id, number))
     existing = await contacts_with_number(session, account_id, number)
     if existing:
         contact = existing[0]
@@ -260,7 +269,7 @@ async def find_or_create_contacts(
     wanted = sorted(set(numbers))
     if not wanted:
         return {}
-    await lock_keys(session, (("contact-phone", account_id, number) for number in wanted))
+    await lock_keys(session, (number_lock(account_id, number) for number in wanted))
     found: dict[str, int] = {}
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]

@@ -12,8 +12,9 @@ import ipaddress
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
@@ -25,6 +26,7 @@ from leadline.db.models import ApiCredential
 
 TOKEN_SEPARATOR = "."  # noqa: S105 - a separator, not a secret
 MAX_NAME_LENGTH = 200
+TOUCH_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,17 @@ def ip_allowed(credential: ApiCredential, ip: str) -> bool:
     return ip_in_rules(credential.allowed_ips, ip)
 
 
-def endpoint_allowed(credential: ApiCredential, path: str) -> bool:
-    """Endpoint protection: any pattern matching the path (``*`` is a wildcard) allows."""
-    if not credential.allowed_endpoints:
+def endpoint_in_rules(rules: Iterable[str], path: str) -> bool:
+    """Endpoint protection: no rules, or any pattern matching the path (``*`` is a
+    wildcard), allows."""
+    rules = list(rules)
+    if not rules:
         return True
-    return any(fnmatch.fnmatchcase(path, pattern) for pattern in credential.allowed_endpoints)
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in rules)
+
+
+def endpoint_allowed(credential: ApiCredential, path: str) -> bool:
+    return endpoint_in_rules(credential.allowed_endpoints, path)
 
 
 def _check_rate_limit(per_second: int, burst: int) -> None:
@@ -180,13 +188,27 @@ async def authenticate_token(
     return await authenticate_pair(session, keyring, public_id, secret, scope)
 
 
+def use_to_record(last_used_at: datetime | None, now: datetime) -> bool:
+    """Use is recorded at most once a minute per credential (a write on every request
+    would make every read a write)."""
+    return last_used_at is None or (now - last_used_at).total_seconds() > TOUCH_SECONDS
+
+
 async def touch(session: AsyncSession, credential: ApiCredential) -> None:
-    """Record use, at most once a minute per credential (a write on every request would
-    make every read a write)."""
     now = clock.now()
-    if credential.last_used_at is None or (now - credential.last_used_at).total_seconds() > 60:
+    if use_to_record(credential.last_used_at, now):
         credential.last_used_at = now
         await session.flush()
+
+
+async def record_use(session: AsyncSession, credential_id: int, at: datetime) -> None:
+    """:func:`touch` for a credential not loaded in this session: one UPDATE."""
+    await session.execute(
+        update(ApiCredential)
+        .where(ApiCredential.id == credential_id)
+        .values(last_used_at=at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def get_credential(session: AsyncSession, public_id: str) -> ApiCredential:

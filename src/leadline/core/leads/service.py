@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,45 +83,82 @@ async def create_lead(
     campaign = await session.get(Campaign, lead_list.campaign_id)
     assert campaign is not None
     due = next_attempt_at or clock.now()
-    lead = Lead(
-        account_id=lead_list.account_id,
-        campaign_id=lead_list.campaign_id,
-        list_id=lead_list.id,
-        contact_id=contact.id,
-        customer_key=customer_key,
-        timezone=timezone,
-        data=data or {},
-        status_code=int(status_code),
-        assigned_agent_id=assigned_agent_id,
-        next_attempt_at=due,
-        dialable_at=scheduling.dialable_at(campaign, timezone, phones[0], due),
-        source=source,
-        lead_type_id=lead_type_id,
-        subtype=subtype,
-        priority=priority,
+    values: dict[str, Any] = {
+        "account_id": lead_list.account_id,
+        "campaign_id": lead_list.campaign_id,
+        "list_id": lead_list.id,
+        "contact_id": contact.id,
+        "customer_key": customer_key,
+        "timezone": timezone,
+        "data": data or {},
+        "status_code": int(status_code),
+        "assigned_agent_id": assigned_agent_id,
+        "next_attempt_at": due,
+        "dialable_at": scheduling.dialable_at(campaign, timezone, phones[0], due),
+        "source": source,
+        "lead_type_id": lead_type_id,
+        "subtype": subtype,
+        "priority": priority,
+    }
+    if customer_key is None:
+        lead = await _insert_open_lead(session, values)
+    else:
+        lead = await _insert_keyed_lead(session, values)
+    await session.execute(
+        insert(LeadPhone),
+        [
+            {
+                "account_id": lead.account_id,
+                "lead_id": lead.id,
+                "phone_index": index,
+                "number": number,
+                "tail": tail(number),
+            }
+            for index, number in enumerate(phones, start=1)
+        ],
     )
+    await webhook_events.lead_event(session, LEAD_CREATED, lead)
+    return lead
+
+
+async def _insert_open_lead(session: AsyncSession, values: dict[str, Any]) -> Lead:
+    """Insert a lead without a customer key: the one-open-lead index is then the only
+    unique rule it can break, so the insert steps aside on it (``ON CONFLICT DO
+    NOTHING``, no savepoint) and the open lead that won is named instead."""
+    builder = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = (
+        builder(Lead)
+        .values(values)
+        .on_conflict_do_nothing(
+            index_elements=[Lead.campaign_id, Lead.contact_id],
+            index_where=Lead.completed_at.is_(None),
+        )
+        .returning(Lead)
+    )
+    for _ in range(3):  # the open lead that blocked us may be closed before we read it
+        lead = await session.scalar(statement)
+        if lead is not None:
+            return lead
+        existing = await open_lead_of(session, values["campaign_id"], values["contact_id"])
+        if existing is not None:
+            raise DuplicateOpenLead(existing.id)
+    raise Conflict("the person's open lead in this campaign keeps changing; try again")
+
+
+async def _insert_keyed_lead(session: AsyncSession, values: dict[str, Any]) -> Lead:
+    """Insert a lead with a customer key: two unique rules can refuse it, told apart
+    after a savepoint rolls the refused insert back."""
+    lead = Lead(**values)
     try:
         async with session.begin_nested():
             session.add(lead)
-            await session.flush()
-            session.add_all(
-                LeadPhone(
-                    account_id=lead.account_id,
-                    lead_id=lead.id,
-                    phone_index=index,
-                    number=number,
-                    tail=tail(number),
-                )
-                for index, number in enumerate(phones, start=1)
-            )
     except IntegrityError:
-        existing = await open_lead_of(session, lead_list.campaign_id, contact.id)
+        existing = await open_lead_of(session, values["campaign_id"], values["contact_id"])
         if existing is not None:
             raise DuplicateOpenLead(existing.id) from None
-        if customer_key is not None:
-            raise DuplicateCustomerKey(customer_key) from None
-        raise
-    await webhook_events.lead_event(session, LEAD_CREATED, lead)
+        raise DuplicateCustomerKey(values["customer_key"]) from None
     return lead
 
 

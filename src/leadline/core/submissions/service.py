@@ -12,8 +12,19 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
@@ -24,6 +35,8 @@ from leadline.core.leads import service as leads
 from leadline.core.submissions import lead_types
 from leadline.core.vocabulary import LeadStatus
 from leadline.core.webhooks import events as webhook_events
+from leadline.core.webhooks import service as webhooks
+from leadline.db import locks
 from leadline.db.models import InboxEvent, Lead, LeadList, LeadType, Phone
 
 SOURCE = "dialler-api"
@@ -98,30 +111,52 @@ def _leads_of_number() -> ColumnElement[bool]:
 
 
 @functools.cache
-def _earlier_statement() -> Select[int, int, datetime | None]:
-    """Open leads of the type or its campaign, and leads of the type completed (not
-    cancelled) since ``:cutoff``, for the person behind ``:number``. Built once."""
+def _checks_statement(dialect: str) -> Select[Any]:
+    """Whether ``:number`` is on the do-not-call list and whether anyone listens to the
+    account's webhooks, with the open leads of the type or its campaign and the leads of
+    the type completed (not cancelled) since ``:cutoff`` for the person behind it: one
+    row with no lead when there are none. On PostgreSQL it also takes the number's
+    contact lock (``:lock_id``), which creating the contact needs next: the contact
+    look-up after it sees whatever the lock waited for. Built once per dialect."""
+    one_row = select(literal(1).label("one")).subquery()
+    columns: list[Any] = [
+        dnc.listed(bindparam("account_id"), bindparam("number")).label("listed"),
+        webhooks.anyone_listening(bindparam("account_id")).label("listening"),
+        Lead.id,
+        Lead.contact_id,
+        Lead.completed_at,
+    ]
+    if dialect == "postgresql":
+        columns.append(func.pg_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)))
     return (
-        select(Lead.id, Lead.contact_id, Lead.completed_at)
-        .where(
-            Lead.account_id == bindparam("account_id"),
-            _leads_of_number(),
-            or_(
-                and_(
-                    Lead.completed_at.is_(None),
-                    or_(
-                        Lead.lead_type_id == bindparam("type_id"),
-                        Lead.campaign_id == bindparam("campaign_id"),
-                    ),
-                ),
-                and_(
-                    Lead.lead_type_id == bindparam("type_id"),
-                    Lead.completed_at >= bindparam("cutoff", type_=Lead.completed_at.type),
-                    Lead.status_code != int(LeadStatus.CANCELLED),
-                ),
+        select(*columns)
+        .select_from(one_row)
+        .outerjoin(
+            Lead,
+            and_(
+                Lead.account_id == bindparam("account_id"),
+                _leads_of_number(),
+                _earlier_rules(),
             ),
         )
         .order_by(Lead.id.desc())
+    )
+
+
+def _earlier_rules() -> ColumnElement[bool]:
+    return or_(
+        and_(
+            Lead.completed_at.is_(None),
+            or_(
+                Lead.lead_type_id == bindparam("type_id"),
+                Lead.campaign_id == bindparam("campaign_id"),
+            ),
+        ),
+        and_(
+            Lead.lead_type_id == bindparam("type_id"),
+            Lead.completed_at >= bindparam("cutoff", type_=Lead.completed_at.type),
+            Lead.status_code != int(LeadStatus.CANCELLED),
+        ),
     )
 
 
@@ -139,34 +174,39 @@ def _newest_lead_statement() -> Select[int]:
     )
 
 
-async def _earlier_lead(
+async def _checks(
     session: AsyncSession, lead_type: LeadType, number: str, now: datetime
 ) -> AddResult | None:
-    """A scheduled call or a recent completion that makes this submission a repeat.
+    """Do-not-call, then a scheduled call or a recent completion that makes this
+    submission a repeat: the outcome that stops it, or None.
 
-    One read for both rules. It is an early answer, not the guard: the database's
-    one-open-lead index decides races (see :func:`add_lead`). A window of 0 days is off:
-    its cutoff lies in the future, so no completion matches.
+    One read for the three rules. The lead rules are an early answer, not the guard: the
+    database's one-open-lead index decides races (see :func:`add_lead`). A window of 0
+    days is off: its cutoff lies in the future, so no completion matches.
     """
     window = lead_type.duplicate_window_days
     cutoff = now - timedelta(days=window) if window > 0 else now + timedelta(days=1)
-    rows = (
-        await session.execute(
-            _earlier_statement(),
-            {
-                "account_id": lead_type.account_id,
-                "number": number,
-                "type_id": lead_type.id,
-                "campaign_id": lead_type.campaign_id,
-                "cutoff": cutoff,
-            },
-        )
-    ).all()
-    for lead_id, contact_id, completed_at in rows:
+    dialect = session.get_bind().dialect.name
+    values: dict[str, Any] = {
+        "account_id": lead_type.account_id,
+        "number": number,
+        "type_id": lead_type.id,
+        "campaign_id": lead_type.campaign_id,
+        "cutoff": cutoff,
+    }
+    if dialect == "postgresql":
+        values["lock_id"] = locks.key_id(*contacts.number_lock(lead_type.account_id, number))
+    rows = (await session.execute(_checks_statement(dialect), values)).all()
+    if not rows[0].listening:
+        webhooks.nobody_listens(session, lead_type.account_id)
+    if rows[0].listed:
+        return AddResult(AddOutcome.DNC)
+    earlier = [(row.id, row.contact_id, row.completed_at) for row in rows if row.id]
+    for lead_id, contact_id, completed_at in earlier:
         if completed_at is None:
             return AddResult(AddOutcome.DUPLICATE, lead_id, contact_id)
-    if rows:
-        lead_id, contact_id, _ = rows[0]
+    if earlier:
+        lead_id, contact_id, _ = earlier[0]
         return AddResult(AddOutcome.EXISTING_CONTACT, lead_id, contact_id)
     return None
 
@@ -205,11 +245,9 @@ async def decide(
     if destination is None:
         return AddResult(AddOutcome.UNKNOWN_TYPE)
     lead_type = destination.lead_type
-    if await dnc.is_listed(session, account_id, submission.mobile):
-        return AddResult(AddOutcome.DNC)
-    earlier = await _earlier_lead(session, lead_type, submission.mobile, now)
-    if earlier is not None:
-        return earlier
+    stopped = await _checks(session, lead_type, submission.mobile, now)
+    if stopped is not None:
+        return stopped
     return await place(
         session,
         submission,
@@ -217,6 +255,8 @@ async def decide(
         lead_list=destination.lead_list,
         now=now,
         lead_type_id=lead_type.id,
+        # On PostgreSQL the checks' read took the number's lock already.
+        number_locked=session.get_bind().dialect.name == "postgresql",
     )
 
 
@@ -228,6 +268,7 @@ async def place(
     lead_list: LeadList,
     now: datetime,
     lead_type_id: int | None = None,
+    number_locked: bool = False,
 ) -> AddResult:
     """Make the person and their lead in ``lead_list``: what a submission becomes once
     its checks passed (the inbox routes saved submissions through here too). The
@@ -242,6 +283,7 @@ async def place(
         last_name=submission.surname or None,
         email=submission.email or None,
         source=SOURCE,
+        locked=number_locked,
     )
     phones = [submission.mobile]
     if submission.other_phone and submission.other_phone != submission.mobile:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Exists, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock, outbox
@@ -137,19 +137,40 @@ def _forget_active(session: AsyncSession) -> None:
     session.info.pop(_CACHE_KEY, None)
 
 
-async def _active(session: AsyncSession, account_id: int) -> list[WebhookSubscription]:
-    """The account's active subscriptions, read once per transaction: a request that
-    changes several records emits several events and asks the database once. The cache
-    is keyed by the transaction, so the next one reads afresh."""
+def _active_cache(session: AsyncSession) -> dict[int, list[WebhookSubscription]]:
+    """Active subscriptions by account, for this transaction only: the next one reads
+    afresh."""
     transaction = session.sync_session.get_transaction()
     cached = session.info.get(_CACHE_KEY)
     if cached is None or cached[0] is not transaction:
         cached = (transaction, {})
         session.info[_CACHE_KEY] = cached
     by_account: dict[int, list[WebhookSubscription]] = cached[1]
+    return by_account
+
+
+async def _active(session: AsyncSession, account_id: int) -> list[WebhookSubscription]:
+    """The account's active subscriptions, read once per transaction: a request that
+    changes several records emits several events and asks the database once."""
+    by_account = _active_cache(session)
     if account_id not in by_account:
         by_account[account_id] = await list_subscriptions(session, account_id, active_only=True)
     return by_account[account_id]
+
+
+def anyone_listening(account_id: Any) -> Exists:
+    """True when the account has an active subscription: for a read that asks it
+    alongside other questions (``account_id`` may be a bind parameter)."""
+    return exists().where(
+        WebhookSubscription.account_id == account_id, WebhookSubscription.active.is_(True)
+    )
+
+
+def nobody_listens(session: AsyncSession, account_id: int) -> None:
+    """Note that a read earlier in this transaction found no active subscription of the
+    account (:func:`anyone_listening`): events emitted later in the same transaction are
+    dropped without looking again. A subscription made in the transaction undoes it."""
+    _active_cache(session)[account_id] = []
 
 
 async def listening(
