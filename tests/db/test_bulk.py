@@ -31,9 +31,7 @@ def _lead(world: World, contact_id: int, key: str, **extra: object) -> dict[str,
 
 async def _contacts(db: Database, world: World, *numbers: str) -> list[int]:
     async with db.transaction() as session:
-        found = await find_or_create_contacts(
-            session, account_id=world.account.id, numbers=numbers
-        )
+        found = await find_or_create_contacts(session, account_id=world.account.id, numbers=numbers)
     return [found[number] for number in numbers]
 
 
