@@ -115,9 +115,7 @@ def _country_zones(country_code: int) -> tuple[str, ...]:
     )
 
 
-def _zones_of(
-    number: phonenumbers.PhoneNumber, kind: PhoneNumberType | None = None
-) -> tuple[str, ...]:
+def _zones_of(number: phonenumbers.PhoneNumber, kind: int | None = None) -> tuple[str, ...]:
     """``phonenumbers.timezone.time_zones_for_number``, with its country-level answer (a
     slow lookup that depends on the country code alone) remembered per country. ``kind``:
     the number's type when the caller already has it."""

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, Column, ColumnElement, Table, any_, cast, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, Row
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 _T = TypeVar("_T")
 
@@ -101,7 +102,7 @@ async def insert_rows(
     *,
     skip_conflicts: bool = False,
     returning: Sequence[str] = (),
-) -> list[Row[Any]]:
+) -> list[tuple[Any, ...]]:
     """Insert ``rows`` (dicts by column name) in the session's transaction; with
     ``skip_conflicts`` a row a unique index refuses is left out (``ON CONFLICT DO
     NOTHING``). Answers the ``returning`` columns of the rows written."""
@@ -116,7 +117,7 @@ async def insert_rows(
         result = await session.execute(
             text(sql), {f"c{n}": values for n, values in enumerate(arrays)}
         )
-        return list(result.all()) if returning else []
+        return [tuple(row) for row in result.all()] if returning else []
     builder = sqlite.insert if dialect.name == "sqlite" else postgresql.insert
     statement = builder(table)
     if skip_conflicts:
@@ -125,7 +126,7 @@ async def insert_rows(
         result = await session.execute(
             statement.returning(*(table.c[name] for name in returning)), list(rows)
         )
-        return list(result.all())
+        return [tuple(row) for row in result.all()]
     await session.execute(statement, list(rows))
     return []
 
@@ -142,11 +143,11 @@ def value_chunks(session: AsyncSession, values: Sequence[_T]) -> list[Sequence[_
 
 
 def one_of(
-    session: AsyncSession, column: ColumnElement[_T], values: Sequence[_T]
+    session: AsyncSession, column: InstrumentedAttribute[Any], values: Sequence[object]
 ) -> ColumnElement[bool]:
     """``column IN values``. On PostgreSQL as ``= ANY(array)``: one parameter, so one
     prepared statement and plan whatever the count (an ``IN`` of 1,000 parameters is a
     new statement for every length, planned each time)."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(cast(list(values), ARRAY(column.type)))
+        return column == any_(cast(list(values), ARRAY(column.expression.type)))
     return column.in_(values)

@@ -151,11 +151,11 @@ async def _explain_refusals(
     keys = sorted({row.lead.customer_key for row in rows if row.lead.customer_key is not None})
     list_ids = sorted({row.lead.lead_list.id for row in rows})
     taken_keys: set[tuple[int, str]] = set()
-    for chunk in value_chunks(session, keys):
+    for key_chunk in value_chunks(session, keys):
         keyed = await session.execute(
             select(Lead.list_id, Lead.customer_key).where(
                 Lead.list_id.in_(list_ids),
-                one_of(session, Lead.customer_key, chunk),
+                one_of(session, Lead.customer_key, key_chunk),
             )
         )
         taken_keys.update((list_id, str(key)) for list_id, key in keyed.all())
