@@ -40,12 +40,13 @@ BENCH_DB = "leadline_bench_bulk"
 
 def make_rows(count: int, list_id: int) -> list[dict[str, object]]:
     """Distinct UK mobiles written nationally (so each is parsed for real), a key each,
-    a little lead data."""
+    a little lead data. 07123 to 07139: ranges libphonenumber holds valid for all six
+    following digits (much of 07911 3xxxxx and above is not allocated, so invalid)."""
     return [
         {
             "listId": list_id,
             "customerKey": f"K{n}",
-            "phone1": f"07{911 + n // 1_000_000} {n % 1_000_000:06d}",
+            "phone1": f"07{123 + n // 1_000_000} {n % 1_000_000:06d}",
             "leadData": {"n": n, "city": "Leeds"},
         }
         for n in range(count)

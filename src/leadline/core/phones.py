@@ -21,7 +21,7 @@ def digits_of(raw: str) -> str:
     return _NON_DIGITS.sub("", raw)
 
 
-def _parsed(raw: object, region: str | None) -> phonenumbers.PhoneNumber:
+def _read(raw: object, region: str | None) -> phonenumbers.PhoneNumber:
     if not isinstance(raw, str | int) or isinstance(raw, bool):
         raise InvalidPhone(raw, "not a phone number")
     text = str(raw).strip()
@@ -33,9 +33,13 @@ def _parsed(raw: object, region: str | None) -> phonenumbers.PhoneNumber:
     if text.startswith("00"):
         text = "+" + text[2:]
     try:
-        number = phonenumbers.parse(text, (region or "").upper() or None)
+        return phonenumbers.parse(text, (region or "").upper() or None)
     except NumberParseException as exc:
         raise InvalidPhone(raw, str(exc.args[0]) if exc.args else "unreadable") from None
+
+
+def _parsed(raw: object, region: str | None) -> phonenumbers.PhoneNumber:
+    number = _read(raw, region)
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone(raw)
     return number
@@ -50,10 +54,34 @@ def parse(raw: object, region: str | None) -> str:
 
 
 def parse_with_zones(raw: object, region: str | None) -> tuple[str, tuple[str, ...]]:
-    """:func:`parse` and :func:`timezones_of` of the result, reading the number once (the
-    bulk import's hot path)."""
-    number = _parsed(raw, region)
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164), _zones_of(number)
+    """:func:`parse` and :func:`timezones_of` of the result (the bulk import's hot path).
+
+    The number is read once and its type found once: a number is valid exactly when
+    libphonenumber gives it a type (``is_valid_number`` is that same type test), and the
+    type is what the zones depend on. Answers are remembered per (text, region), as a
+    list of leads often repeats a number.
+    """
+    if not isinstance(raw, str | int) or isinstance(raw, bool):
+        raise InvalidPhone(raw, "not a phone number")
+    answer = _parse_with_zones_cached(raw, region)
+    if isinstance(answer, str):
+        raise InvalidPhone(raw, answer)
+    return answer
+
+
+@lru_cache(maxsize=65_536)
+def _parse_with_zones_cached(
+    raw: str | int, region: str | None
+) -> tuple[str, tuple[str, ...]] | str:
+    """:func:`parse_with_zones`, or the reason the number was refused."""
+    try:
+        number = _read(raw, region)
+    except InvalidPhone as exc:
+        return exc.reason
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
+        return InvalidPhone(raw).reason
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164), _zones_of(number, kind)
 
 
 def try_parse(raw: object, region: str | None) -> str | None:
@@ -87,12 +115,14 @@ def _country_zones(country_code: int) -> tuple[str, ...]:
     )
 
 
-def _zones_of(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
+def _zones_of(number: phonenumbers.PhoneNumber, kind: int | None = None) -> tuple[str, ...]:
     """``phonenumbers.timezone.time_zones_for_number``, with its country-level answer (a
-    slow lookup that depends on the country code alone) remembered per country."""
+    slow lookup that depends on the country code alone) remembered per country. ``kind``:
+    the number's type when the caller already has it."""
     from phonenumbers import timezone as phone_timezone
 
-    kind = phonenumbers.number_type(number)
+    if kind is None:
+        kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
         zones: tuple[str, ...] = ()
     elif not phonenumbers.is_number_type_geographical(kind, number.country_code or 0):

@@ -36,7 +36,7 @@ from leadline.db.models import BulkImport, BulkImportBatch, BulkImportError, Bul
 #: The most leads one API request may carry.
 MAX_BULK_ROWS = 50_000
 #: Rows per batch: one transaction each.
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000
 #: How long a claimed batch stays with its worker before another may take it.
 LEASE = timedelta(seconds=120)
 #: Staged rows written per statement.

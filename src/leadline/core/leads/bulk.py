@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.errors import DuplicateCustomerKey, DuplicateOpenLead
 from leadline.core.leads.fields import NewLead
 from leadline.core.phones import tail
 from leadline.core.webhooks import events as webhook_events
+from leadline.db.bulk import insert_rows, one_of, value_chunks
 from leadline.db.models import Lead, LeadPhone
 
-_IN_CHUNK = 1000
 # The tables themselves: bulk writes go through Core, not the ORM's unit of work.
 _LEADS = cast(Table, Lead.__table__)
 _LEAD_PHONES = cast(Table, LeadPhone.__table__)
@@ -61,13 +60,6 @@ async def insert_leads(
     ``{"customerKey": "…"}``). Among rows refused by each other, the first one wins."""
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        builder(_LEADS)
-        .on_conflict_do_nothing()
-        .returning(Lead.id, Lead.campaign_id, Lead.contact_id, Lead.list_id, Lead.customer_key)
-    )
     values = [
         {
             "account_id": account_id,
@@ -87,13 +79,19 @@ async def insert_leads(
         }
         for row in rows
     ]
-    result = await session.execute(statement, values)
+    inserted = await insert_rows(
+        session,
+        _LEADS,
+        values,
+        skip_conflicts=True,
+        returning=("id", "campaign_id", "contact_id", "list_id", "customer_key"),
+    )
     # The returned rows carry what identifies their request row: the open-lead index makes
     # (campaign, contact) unique among new leads, and the list + key tell apart two rows of
     # one person when one of them was refused for its key.
     created: dict[tuple[int, int, int, str | None], int] = {
         _identity(campaign_id, contact_id, list_id, key): lead_id
-        for lead_id, campaign_id, contact_id, list_id, key in result.all()
+        for lead_id, campaign_id, contact_id, list_id, key in inserted
     }
     outcome: list[int | dict[str, str]] = []
     refused: list[int] = []
@@ -131,7 +129,7 @@ async def _insert_phones(
         for index, number in enumerate(row.lead.phones, start=1)
     ]
     if phones:
-        await session.execute(insert(_LEAD_PHONES), phones)
+        await insert_rows(session, _LEAD_PHONES, phones)
 
 
 async def _explain_refusals(
@@ -142,10 +140,10 @@ async def _explain_refusals(
 ) -> None:
     contact_ids = sorted({row.contact_id for row in rows})
     open_leads: dict[tuple[int, int], int] = {}
-    for start in range(0, len(contact_ids), _IN_CHUNK):
+    for chunk in value_chunks(session, contact_ids):
         found = await session.execute(
             select(Lead.campaign_id, Lead.contact_id, Lead.id).where(
-                Lead.contact_id.in_(contact_ids[start : start + _IN_CHUNK]),
+                one_of(session, Lead.contact_id, chunk),
                 Lead.completed_at.is_(None),
             )
         )
@@ -153,11 +151,11 @@ async def _explain_refusals(
     keys = sorted({row.lead.customer_key for row in rows if row.lead.customer_key is not None})
     list_ids = sorted({row.lead.lead_list.id for row in rows})
     taken_keys: set[tuple[int, str]] = set()
-    for start in range(0, len(keys), _IN_CHUNK):
+    for key_chunk in value_chunks(session, keys):
         keyed = await session.execute(
             select(Lead.list_id, Lead.customer_key).where(
                 Lead.list_id.in_(list_ids),
-                Lead.customer_key.in_(keys[start : start + _IN_CHUNK]),
+                one_of(session, Lead.customer_key, key_chunk),
             )
         )
         taken_keys.update((list_id, str(key)) for list_id, key in keyed.all())
