@@ -38,3 +38,8 @@ async def checked_form(request: Request) -> FormData | None:
 def record_id(text: str) -> int | None:
     """A record id from a path or query (digits only, bounded), or None."""
     return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 else None
+
+
+def code_number(text: str) -> int | None:
+    """A small code from a form or query (a status code: digits only, bounded), or None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None

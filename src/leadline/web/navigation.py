@@ -21,6 +21,7 @@ class NavItem:
 MENU: list[NavItem] = [
     NavItem("/search", "Phone search"),
 ]
+MENU[0:0] = [NavItem("/", "Dashboard"), NavItem("/agent", "Agent"), NavItem("/leads", "Leads")]
 
 
 def menu_for(viewer: Viewer | None) -> list[NavItem]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from leadline.web.pages import card, home, media, search, sign_in
+from leadline.web.pages import agent, card, home, leads, media, search, sign_in
 
 PAGES: list[ModuleType] = [sign_in, home, search, card, media]
+PAGES += [agent, leads]
 
 #: Paths whose errors answer as console pages (``/`` itself is the home page).
 PREFIXES: list[str] = ["/login", "/logout", "/card", "/search", "/console"]
+PREFIXES += ["/agent", "/leads", "/dashboard"]
