@@ -3,6 +3,7 @@ member of, and leads made through the core services."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -64,3 +65,13 @@ async def add_lead(
             **fields,  # type: ignore[arg-type]
         )
         return lead.id
+
+
+def form_csrf(html: str, action: str) -> str:
+    """The CSRF token inside the form posting to ``action`` (not the sign-out form's), so a
+    form rendered without its token fails the test."""
+    start = html.index(f'action="{action}"')
+    form = html[start : html.index("</form>", start)]
+    found = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert found, f"no CSRF token in the form posting to {action}"
+    return found.group(1)

@@ -14,6 +14,7 @@ from leadline.db.engine import Database
 from leadline.db.models import DialAttempt
 from tests.dialler.conftest import Floor, make_floor, sim
 from tests.web.conftest import csrf_of, sign_in
+from tests.web.pages.conftest import form_csrf
 
 NUMBER = "+447840258823"
 
@@ -63,7 +64,7 @@ async def test_wrap_up_with_a_call_back_reschedules_the_lead(
     floor = await make_floor(db, tmp_path, sim(answer_rate=1))
     lead_id, attempt = await _answered_call(floor)
     await sign_in(client, floor.world.agent.login, "agent-pass")
-    token = csrf_of((await client.get("/agent")).text)
+    token = form_csrf((await client.get("/agent")).text, f"/agent/calls/{attempt.id}/wrap")
     done = await client.post(
         f"/agent/calls/{attempt.id}/wrap",
         data={"csrf_token": token, "notes": "Call after lunch", "call_back_at": "2031-01-15T14:00"},
@@ -129,7 +130,9 @@ async def test_preview_agent_takes_the_next_lead(
     await sign_in(client, floor.world.agent.login, "agent-pass")
     page = (await client.get("/agent")).text
     assert "Next lead" in page
-    taken = await client.post("/agent/next-lead", data={"csrf_token": csrf_of(page)})
+    taken = await client.post(
+        "/agent/next-lead", data={"csrf_token": form_csrf(page, "/agent/next-lead")}
+    )
     assert taken.status_code == 303 and taken.headers["location"] == "/agent"
     panel = (await client.get("/agent")).text
     assert f'href="/leads/{lead_id}"' in panel and "reserved for you" in panel

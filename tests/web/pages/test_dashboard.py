@@ -11,7 +11,7 @@ from leadline.db.engine import Database
 from leadline.db.models import User
 from tests.factories import World
 from tests.web.conftest import csrf_of, sign_in
-from tests.web.pages.conftest import Floor, add_lead
+from tests.web.pages.conftest import Floor, add_lead, form_csrf
 
 
 async def _available(db: Database, user_id: int) -> bool:
@@ -60,7 +60,7 @@ async def test_an_agent_toggles_their_own_availability(
 ) -> None:
     agent = floor.world.agent
     await sign_in(client, agent.login, "agent-pass")
-    token = csrf_of((await client.get("/")).text)
+    token = form_csrf((await client.get("/")).text, f"/dashboard/availability/{agent.id}")
     done = await client.post(
         f"/dashboard/availability/{agent.id}",
         data={"csrf_token": token, "available": "0", "back": "/agent"},

@@ -16,7 +16,7 @@ from leadline.db.engine import Database
 from leadline.db.models import Contact, Lead, LeadPhone
 from tests.factories import World
 from tests.web.conftest import csrf_of, sign_in
-from tests.web.pages.conftest import Floor, add_lead
+from tests.web.pages.conftest import Floor, add_lead, form_csrf
 
 ROW = re.compile(r'<a href="/leads/(\d+)">#')
 
@@ -175,7 +175,7 @@ async def test_edit_changes_name_email_phones_and_data(
         db, floor.world.lead_list, "+447700900001", name="Old", data={"budget": "100"}
     )
     await sign_in(client, floor.world.admin.login, "admin-pass")
-    token = csrf_of((await client.get(f"/leads/{lead_id}")).text)
+    token = form_csrf((await client.get(f"/leads/{lead_id}")).text, f"/leads/{lead_id}")
     saved = await client.post(
         f"/leads/{lead_id}",
         data={
@@ -253,7 +253,7 @@ async def test_call_back_reschedules_in_the_accounts_zone(
 ) -> None:
     lead_id = await add_lead(db, floor.world.lead_list, "+447700900001")
     await sign_in(client, floor.world.admin.login, "admin-pass")
-    token = csrf_of((await client.get(f"/leads/{lead_id}")).text)
+    token = form_csrf((await client.get(f"/leads/{lead_id}")).text, f"/leads/{lead_id}/callback")
     # 1 July 2031 10:30 in London is 09:30 UTC (summer time).
     done = await client.post(
         f"/leads/{lead_id}/callback", data={"csrf_token": token, "at": "2031-07-01T10:30"}
@@ -276,7 +276,7 @@ async def test_complete_closes_the_lead_once(
 ) -> None:
     lead_id = await add_lead(db, floor.world.lead_list, "+447700900001")
     await sign_in(client, floor.world.admin.login, "admin-pass")
-    token = csrf_of((await client.get(f"/leads/{lead_id}")).text)
+    token = form_csrf((await client.get(f"/leads/{lead_id}")).text, f"/leads/{lead_id}/complete")
     bad = await client.post(
         f"/leads/{lead_id}/complete", data={"csrf_token": token, "status": "999"}
     )
@@ -298,7 +298,7 @@ async def test_admin_assigns_an_agent_and_an_agent_may_not(
 ) -> None:
     lead_id = await add_lead(db, floor.world.lead_list, "+447700900001")
     await sign_in(client, floor.world.admin.login, "admin-pass")
-    token = csrf_of((await client.get(f"/leads/{lead_id}")).text)
+    token = form_csrf((await client.get(f"/leads/{lead_id}")).text, f"/leads/{lead_id}/assign")
     stranger = await client.post(
         f"/leads/{lead_id}/assign", data={"csrf_token": token, "agent": str(rival.agent.id)}
     )
