@@ -9,11 +9,13 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -35,12 +37,31 @@ from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_por
 pytestmark = pytest.mark.browser
 
 NUMBER = "+447840258823"
+T = TypeVar("T")
+
+
+class Runner:
+    """An event loop on a thread of its own: Playwright's sync API holds this thread's, so
+    the engine and the database checks run there."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=120)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
 
 
 @dataclass
 class Stage:
     base: str
-    loop: asyncio.AbstractEventLoop
+    loop: Runner
     db: Database
     engine: DiallerEngine
     agent_login: str
@@ -92,10 +113,8 @@ async def _set_up(url: str, media: Path) -> tuple[Database, DiallerEngine, dict[
 @pytest.fixture
 def stage(settings: Settings, db: object, tmp_path: Path) -> Iterator[Stage]:
     require_tool(CHROMIUM, "Chromium")
-    loop = asyncio.new_event_loop()
-    database, engine, made = loop.run_until_complete(
-        _set_up(settings.database_url, tmp_path / "media")
-    )
+    loop = Runner()
+    database, engine, made = loop.run(_set_up(settings.database_url, tmp_path / "media"))
     env = {
         **os.environ,
         "LEADLINE_DATABASE_URL": settings.database_url,
@@ -136,7 +155,7 @@ def stage(settings: Settings, db: object, tmp_path: Path) -> Iterator[Stage]:
     finally:
         process.terminate()
         process.wait(timeout=15)
-        loop.run_until_complete(database.dispose())
+        loop.run(database.dispose())
         loop.close()
 
 
@@ -176,9 +195,9 @@ def test_agent_takes_a_call_and_admin_works_the_leads(stage: Stage) -> None:
 
             # The dialler dials the due lead and, once it answers, gives it to the agent.
             now = clock.now()
-            assert stage.loop.run_until_complete(stage.engine.tick(now)).dialled == 1
-            stage.loop.run_until_complete(stage.engine.tick(now + timedelta(seconds=4)))
-            attempt = stage.loop.run_until_complete(_attempt(stage.db, stage.lead_id))
+            assert stage.loop.run(stage.engine.tick(now)).dialled == 1
+            stage.loop.run(stage.engine.tick(now + timedelta(seconds=4)))
+            attempt = stage.loop.run(_attempt(stage.db, stage.lead_id))
             assert attempt is not None and attempt.state == "connected"
 
             # The panel's poll brings the call in, with the lead's card.
@@ -192,7 +211,7 @@ def test_agent_takes_a_call_and_admin_works_the_leads(stage: Stage) -> None:
             page.get_by_label("Call back at (Europe/London)").fill("2031-01-15T14:00")
             page.get_by_role("button", name="Wrap up").click()
             page.wait_for_url(f"{base}/agent?done=wrapped")
-            lead = stage.loop.run_until_complete(_lead(stage.db, stage.lead_id))
+            lead = stage.loop.run(_lead(stage.db, stage.lead_id))
             assert lead.next_attempt_at is not None
             assert lead.next_attempt_at.isoformat() == "2031-01-15T14:00:00+00:00"
 
