@@ -76,6 +76,7 @@ class Lead(IdMixin, TimestampsMixin, Base):
         Index("ix_leads_account_status", "account_id", "status_code", "id"),
         Index("ix_leads_account_source", "account_id", "source", "id"),
         Index("ix_leads_campaign_id", "campaign_id", "id"),
+        Index("ix_leads_campaign_status", "campaign_id", "status_code", "id"),
         Index("ix_leads_account_customer_key", "account_id", "customer_key"),
         Index("ix_leads_contact", "contact_id"),
         Index("ix_leads_type", "account_id", "lead_type_id", "contact_id"),

@@ -20,6 +20,7 @@ _LEADS = {
     "ix_leads_account_status": ["account_id", "status_code", "id"],
     "ix_leads_account_source": ["account_id", "source", "id"],
     "ix_leads_campaign_id": ["campaign_id", "id"],
+    "ix_leads_campaign_status": ["campaign_id", "status_code", "id"],
     "ix_leads_account_customer_key": ["account_id", "customer_key"],
 }
 
