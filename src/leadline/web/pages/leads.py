@@ -181,7 +181,10 @@ async def _lead_page(
             "viewer": viewer,
             "o": overview,
             "lead": overview.lead,
-            "status_pairs": [(s.code, f"{s.code} · {s.description}") for s in statuses],
+            # Completing closes the lead: only the statuses that say it is done.
+            "status_pairs": [
+                (s.code, f"{s.code} · {s.description}") for s in statuses if s.is_final
+            ],
             "people": [(u.id, u.full_name or u.login) for u in people if u.active],
             "errors": dict(errors or {}),
             "form": dict(form or {}),
