@@ -275,10 +275,11 @@ async def _measure(
                 "max": max(samples),
                 "cpu_p50": statistics.median(cpu),
             }
+            got = results[name]
             print(
-                f"{name:28} p50 {results[name]['p50']:7.1f} ms  p90 {results[name]['p90']:7.1f}"
-                f" ms  max {results[name]['max']:7.1f} ms  app CPU p50 {results[name]['cpu_p50']:6.1f}"
-                f" ms  ({count.strip()})",
+                f"{name:28} p50 {got['p50']:7.1f} ms  p90 {got['p90']:7.1f} ms"
+                f"  max {got['max']:7.1f} ms  app CPU p50 {got['cpu_p50']:6.1f} ms"
+                f"  ({count.strip()})",
                 flush=True,
             )
     await database.dispose()
