@@ -91,6 +91,7 @@ async def test_wrap_up_refuses_bad_input_and_csrf(
     token = csrf_of((await client.get("/agent")).text)
     for data, field in (
         ({"call_back_at": "next tuesday"}, "call_back_at"),
+        ({"call_back_at": "0001-01-01T00:00"}, "call_back_at"),
         ({"status": "abc"}, "status"),
         ({"status": "999"}, "status"),
         ({"wrap_code": "NOPE"}, "wrap_code"),

@@ -166,6 +166,8 @@ async def test_bad_filters_are_field_errors(
         page = await client.get("/leads", params=params)
         assert page.status_code == 400, params
         assert f'id="f-{field}-error"' in page.text, params
+    # The last character there is: searched by LIKE alone, still an answer.
+    assert (await client.get("/leads", params={"q": "a\U0010ffff"})).status_code == 200
 
 
 async def test_edit_changes_name_email_phones_and_data(
@@ -263,7 +265,7 @@ async def test_call_back_reschedules_in_the_accounts_zone(
     assert lead.next_attempt_at is not None
     assert lead.next_attempt_at.isoformat() == "2031-07-01T09:30:00+00:00"
     assert lead.status_code == int(LeadStatus.CALL_BACK)
-    for bad in ("", "tomorrow", "2031-13-45T10:00"):
+    for bad in ("", "tomorrow", "2031-13-45T10:00", "0001-01-01T00:00", "9999-12-31T23:59"):
         page = await client.post(
             f"/leads/{lead_id}/callback", data={"csrf_token": token, "at": bad}
         )

@@ -51,8 +51,11 @@ class LeadCount:
 def _prefix_range(column: Any, prefix: str) -> Any:
     """``column`` starts with ``prefix``: a range an ordinary index serves on both
     databases, plus the exact LIKE so a collation's ordering never lets a stranger in."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return (column >= prefix) & (column < upper) & column.startswith(prefix, autoescape=True)
+    exact = column.startswith(prefix, autoescape=True)
+    last = ord(prefix[-1])
+    if last >= 0x10FFFF:
+        return exact  # no character sorts after it: the LIKE alone
+    return (column >= prefix) & (column < prefix[:-1] + chr(last + 1)) & exact
 
 
 def _text_match(viewer: Viewer, text: str) -> Any:

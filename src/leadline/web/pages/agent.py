@@ -17,12 +17,11 @@ from leadline.core.access.service import viewer_of_user
 from leadline.core.campaigns import queries as campaign_queries
 from leadline.core.dialling import agents
 from leadline.core.errors import Conflict, NotFound, ValidationFailed
-from leadline.core.leads.fields import parse_timestamp
 from leadline.core.leads.overview import LeadOverview, lead_overview
 from leadline.db.models import Campaign, CampaignMember, DialAttempt, User
 from leadline.http.deps import services
 from leadline.web import auth
-from leadline.web.guard import checked_form, code_number, record_id, signed_in
+from leadline.web.guard import checked_form, code_number, local_moment, record_id, signed_in
 from leadline.web.rendering import not_found, page
 
 router = APIRouter(include_in_schema=False)
@@ -178,9 +177,8 @@ async def wrap_up(request: Request, attempt_id: str) -> Response:
         errors["status"] = "Choose a status."
     call_back_at = None
     if sent.get("call_back_at", "").strip():
-        try:
-            call_back_at = parse_timestamp(sent["call_back_at"], viewer.account.timezone)
-        except ValueError:
+        call_back_at = local_moment(sent["call_back_at"], viewer.account.timezone)
+        if call_back_at is None:
             errors["call_back_at"] = "Give a date and time."
     notes = sent.get("notes", "").strip()[:4000] or None
     if not errors:

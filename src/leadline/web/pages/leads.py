@@ -22,14 +22,13 @@ from leadline.core.dialling import agents
 from leadline.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from leadline.core.leads import browse
 from leadline.core.leads import service as leads
-from leadline.core.leads.fields import parse_timestamp
 from leadline.core.leads.overview import lead_overview
 from leadline.core.leads.queries import LeadContext, lead_context, visible_lead
 from leadline.core.phones import parse_phone_fields
 from leadline.core.users import service as users
 from leadline.http.deps import services
 from leadline.web import auth
-from leadline.web.guard import checked_form, code_number, record_id, signed_in
+from leadline.web.guard import checked_form, code_number, local_moment, record_id, signed_in
 from leadline.web.rendering import not_found, page
 
 router = APIRouter(include_in_schema=False)
@@ -305,11 +304,9 @@ async def _complete(session: AsyncSession, viewer: auth.Viewer, lead: Any, form:
 
 
 async def _callback(session: AsyncSession, viewer: auth.Viewer, lead: Any, form: FormData) -> None:
-    raw = str(form.get("at") or "")
-    try:
-        at = parse_timestamp(raw, viewer.account.timezone)
-    except ValueError:
-        raise ValidationFailed.single("at", "give a date and time") from None
+    at = local_moment(str(form.get("at") or ""), viewer.account.timezone)
+    if at is None:
+        raise ValidationFailed.single("at", "give a date and time")
     await agents.call_back(session, lead, at)
 
 
