@@ -19,8 +19,7 @@ depends_on: str | Sequence[str] | None = None
 _LEADS = {
     "ix_leads_account_status": ["account_id", "status_code", "id"],
     "ix_leads_account_source": ["account_id", "source", "id"],
-    "ix_leads_campaign_id": ["campaign_id", "id"],
-    "ix_leads_campaign_status": ["campaign_id", "status_code", "id"],
+    "ix_leads_account_campaign_status": ["account_id", "campaign_id", "status_code", "id"],
     "ix_leads_account_customer_key": ["account_id", "customer_key"],
 }
 
