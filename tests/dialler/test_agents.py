@@ -12,7 +12,7 @@ from leadline.core.dialling import agents, hopper
 from leadline.core.errors import Conflict, ValidationFailed
 from leadline.core.vocabulary import DialStatus, LeadStatus
 from leadline.db.engine import Database
-from leadline.db.models import DialAttempt, User
+from leadline.db.models import DialAttempt, Lead, User
 from tests.dialler.conftest import Floor, make_floor, sim
 
 A = "+447840258823"
@@ -194,3 +194,40 @@ async def test_simulated_agents_wrap_up_by_themselves(
     assert report.wrapped == 1
     lead = await floor.get_lead(lead_id)
     assert lead.status_code == LeadStatus.ANSWERED_NOT_INTERESTED
+
+
+async def test_current_call_is_the_answered_call_until_it_is_wrapped(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
+    floor = await make_floor(db, tmp_path, sim(answer_rate=1))
+    agent_id = floor.world.agent.id
+
+    async def current() -> DialAttempt | None:
+        async with floor.db.read_session() as session:
+            agent = await session.get(User, agent_id)
+            assert agent is not None
+            return await agents.current_call(session, agent, now=now + timedelta(seconds=50))
+
+    assert await current() is None
+    _, attempt_id = await _connected_call(floor, now)
+    found = await current()
+    assert found is not None and found.id == attempt_id
+    await _wrap(floor, attempt_id, now + timedelta(seconds=45), status_code=6)
+    assert await current() is None
+
+
+async def test_call_back_puts_the_lead_first_and_refuses_a_completed_one(
+    db: Database, tmp_path: Path, now: datetime
+) -> None:
+    floor = await make_floor(db, tmp_path, sim())
+    lead_id = await floor.lead(A, due=now)
+    at = now + timedelta(days=1)
+    async with floor.db.transaction() as session:
+        lead = await session.get(Lead, lead_id)
+        assert lead is not None
+        await agents.call_back(session, lead, at)
+        assert lead.next_attempt_at == at and lead.priority == hopper.CALLBACK_PRIORITY
+        assert lead.status_code == int(LeadStatus.CALL_BACK)
+        lead.completed_at = now
+        with pytest.raises(Conflict):
+            await agents.call_back(session, lead, at)

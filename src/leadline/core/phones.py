@@ -6,12 +6,13 @@ One module for every interface, so "the same number" means the same thing everyw
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-from leadline.core.errors import InvalidPhone
+from leadline.core.errors import InvalidPhone, ValidationFailed
 
 TAIL_LENGTH = 9
 _NON_DIGITS = re.compile(r"\D+")
@@ -188,3 +189,27 @@ def restore_plus(raw: str | None) -> str:
     if stripped != value and stripped[:1].isdigit():
         return "+" + stripped.strip()
     return value.strip()
+
+
+PHONE_FIELDS = ("phone1", "phone2", "phone3")
+
+
+def parse_phone_fields(sent: Mapping[str, object], region: str | None) -> dict[int, str | None]:
+    """A lead's phones as a form or a request sent them (``phone1``..``phone3``): each one
+    given, as E.164, or None to remove it; :class:`ValidationFailed` names every bad one."""
+    result: dict[int, str | None] = {}
+    errors: dict[str, list[str]] = {}
+    for index, name in enumerate(PHONE_FIELDS, start=1):
+        if name not in sent:
+            continue
+        raw = sent[name]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            result[index] = None
+            continue
+        try:
+            result[index] = parse(raw, region)
+        except InvalidPhone as exc:
+            errors[name] = [exc.reason]
+    if errors:
+        raise ValidationFailed(errors)
+    return result

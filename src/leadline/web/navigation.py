@@ -19,12 +19,15 @@ class NavItem:
 
 #: In the order shown. A page's entry lives here only once the page exists.
 MENU: list[NavItem] = [
+    NavItem("/", "Dashboard"),
+    NavItem("/agent", "Agent"),
+    NavItem("/leads", "Leads"),
     NavItem("/search", "Phone search"),
     NavItem("/inbox", "Inbox", admin_only=True),
     NavItem("/imports", "Imports", admin_only=True),
     NavItem("/costs", "Costs", admin_only=True),
+    NavItem("/setup", "Setup", admin_only=True),
 ]
-MENU.append(NavItem("/setup", "Setup", admin_only=True))
 
 
 def menu_for(viewer: Viewer | None) -> list[NavItem]:

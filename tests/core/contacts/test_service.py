@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 
 from leadline.core.contacts import service as contacts
@@ -58,3 +59,18 @@ async def test_accounts_do_not_share_contacts(db: Database) -> None:
             session, account_id=two.account.id, number="+447840258823"
         )
     assert created and a.id != b.id
+
+
+async def test_change_details_renames_and_replaces_the_first_email(db: Database) -> None:
+    from leadline.core.errors import ValidationFailed
+
+    world = await make_world(db, name="Details")
+    async with db.transaction() as session:
+        contact, _ = await contacts.find_or_create_contact(
+            session, account_id=world.account.id, number="+447840258801", email="a@example.com"
+        )
+        await contacts.change_details(session, contact, name=" Anna ", email="B@example.com")
+        assert contact.name == "Anna"
+        assert await contacts.emails_of(session, contact.id) == ["B@example.com"]
+        with pytest.raises(ValidationFailed):
+            await contacts.change_details(session, contact, name="Anna", email="not an email")

@@ -79,11 +79,17 @@ async def viewer_for(session: AsyncSession, credential: ApiCredential) -> Viewer
     user = await session.get(User, credential.user_id)
     if user is None or not user.active or user.account_id != credential.account_id:
         raise AuthenticationFailed()
+    return await viewer_of_user(session, user, credential_id=credential.id)
+
+
+async def viewer_of_user(session: AsyncSession, user: User, *, credential_id: int = 0) -> Viewer:
+    """What ``user`` sees (an admin: the whole account; anyone else: their campaigns).
+    The console signs people in without a credential, hence ``credential_id`` 0."""
     if user.role == "admin":
-        return Viewer(credential.account_id, credential.id, user_id=user.id)
+        return Viewer(user.account_id, credential_id, user_id=user.id)
     member_of = await session.scalars(
         select(CampaignMember.campaign_id).where(CampaignMember.user_id == user.id)
     )
     return Viewer(
-        credential.account_id, credential.id, user_id=user.id, campaign_ids=frozenset(member_of)
+        user.account_id, credential_id, user_id=user.id, campaign_ids=frozenset(member_of)
     )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core.access.service import Viewer
 from leadline.core.pagination import Page, keyset_page, where_given
-from leadline.db.models import Campaign, CampaignMember, LeadList, User, WrapCode
+from leadline.db.models import Campaign, CampaignMember, LeadList, LeadStatusCode, User, WrapCode
 
 
 async def page_campaigns(
@@ -103,5 +103,15 @@ async def wrap_codes(session: AsyncSession, account_id: int) -> list[WrapCode]:
     return list(
         await session.scalars(
             select(WrapCode).where(WrapCode.account_id == account_id).order_by(WrapCode.id)
+        )
+    )
+
+
+async def status_codes(session: AsyncSession, account_id: int) -> list[LeadStatusCode]:
+    return list(
+        await session.scalars(
+            select(LeadStatusCode)
+            .where(LeadStatusCode.account_id == account_id)
+            .order_by(LeadStatusCode.code)
         )
     )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from leadline.core import clock
+from leadline.core.errors import ValidationFailed
 from leadline.core.ownership import get_owned
 from leadline.core.phones import tail
 from leadline.db.bulk import insert_rows
@@ -227,6 +228,41 @@ async def add_email(session: AsyncSession, contact: Contact, address: str) -> No
             pass  # added meanwhile by a concurrent request: the outcome is the same
 
 
+async def change_details(
+    session: AsyncSession, contact: Contact, *, name: str, email: str | None
+) -> None:
+    """A person's name and main e-mail as someone corrected them: the name replaces the
+    old one; a new e-mail becomes the first (older ones stay, the CRM may know them)."""
+    name, email = name.strip(), (email or "").strip()
+    if len(name) > 200:
+        raise ValidationFailed.single("name", "at most 200 characters")
+    if email and (len(email) > 254 or email.count("@") != 1 or any(c.isspace() for c in email)):
+        raise ValidationFailed.single("email", "not an e-mail address")
+    contact.name = name
+    if email:
+        lowered = email.strip().lower()
+        first = await session.scalar(
+            select(ContactEmail)
+            .where(ContactEmail.contact_id == contact.id)
+            .order_by(ContactEmail.id)
+            .limit(1)
+        )
+        if first is None:
+            await add_email(session, contact, email)
+        elif first.address_lower != lowered:
+            other = await session.scalar(
+                select(ContactEmail).where(
+                    ContactEmail.contact_id == contact.id, ContactEmail.address_lower == lowered
+                )
+            )
+            if other is not None:
+                await session.delete(other)
+                await session.flush()
+            first.address = email.strip()
+            first.address_lower = lowered
+    await session.flush()
+
+
 async def get_contact(session: AsyncSession, account_id: int, contact_id: int) -> Contact:
     return await get_owned(session, Contact, account_id, contact_id, "contact")
 
@@ -241,6 +277,15 @@ async def phones_of(session: AsyncSession, contact_id: int) -> list[Phone]:
             select(Phone).where(Phone.contact_id == contact_id).order_by(Phone.id)
         )
     )
+
+
+async def names_of(session: AsyncSession, contact_ids: list[int]) -> dict[int, str]:
+    if not contact_ids:
+        return {}
+    rows = await session.execute(
+        select(Contact.id, Contact.name).where(Contact.id.in_(sorted(set(contact_ids))))
+    )
+    return {row.id: row.name for row in rows}
 
 
 async def emails_of(session: AsyncSession, contact_id: int) -> list[str]:

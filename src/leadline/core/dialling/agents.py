@@ -173,9 +173,7 @@ async def wrap_up(
         lead.last_wrap_code = attempt.wrap_code
         lead.reserved_for_agent_id = None
         if call_back_at is not None:
-            await leads.reschedule(
-                session, lead, call_back_at, status_code=status, priority=hopper.CALLBACK_PRIORITY
-            )
+            await call_back(session, lead, call_back_at, status_code=status)
         elif final:
             await leads.complete(session, lead, status, at=now)
             if status == LeadStatus.DO_NOT_CALL:
@@ -199,8 +197,49 @@ async def wrap_up(
     return lead
 
 
+async def call_back(
+    session: AsyncSession, lead: Lead, at: datetime, *, status_code: int | None = None
+) -> Lead:
+    """Ask for the lead to be called back at ``at``, ahead of the queue (the status is
+    Call Back unless another is given)."""
+    if lead.completed_at is not None:
+        raise Conflict("a completed lead cannot be called back")
+    if at.tzinfo is None:
+        raise ValidationFailed.single("callBackAt", "needs a time zone")
+    status = status_code if status_code is not None else int(LeadStatus.CALL_BACK)
+    return await leads.reschedule(
+        session, lead, at, status_code=status, priority=hopper.CALLBACK_PRIORITY
+    )
+
+
 async def get_attempt(session: AsyncSession, account_id: int, attempt_id: int) -> DialAttempt:
     attempt = await session.get(DialAttempt, attempt_id)
     if attempt is None or attempt.account_id != account_id:
         raise NotFound("attempt", attempt_id)
     return attempt
+
+
+async def current_call(
+    session: AsyncSession, agent: User, *, now: datetime | None = None
+) -> DialAttempt | None:
+    """The agent's call in hand: a preview lead reserved or being dialled, a call they
+    are on, or an answered call waiting for their wrap-up (the same calls the pacing
+    counts as keeping the agent busy)."""
+    now = now or clock.now()
+    busy_since = now - timedelta(seconds=calls.DEFAULT_WRAP_TIMEOUT)
+    return await session.scalar(
+        select(DialAttempt)
+        .where(
+            DialAttempt.account_id == agent.account_id,
+            DialAttempt.agent_id == agent.id,
+            DialAttempt.wrapped_at.is_(None),
+            (DialAttempt.state.in_(calls.LIVE_STATES))
+            | (
+                (DialAttempt.state == "ended")
+                & (DialAttempt.dial_status_id == int(DialStatus.ANSWERED))
+                & (DialAttempt.hangup_at >= busy_since)
+            ),
+        )
+        .order_by(DialAttempt.id.desc())
+        .limit(1)
+    )

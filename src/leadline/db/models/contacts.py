@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.db.base import Base, IdMixin, TimestampsMixin
@@ -45,6 +45,10 @@ class Contact(IdMixin, TimestampsMixin, Base):
         IdType, ForeignKey("users.id", ondelete="SET NULL")
     )
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+# The console's prefix search on a person's name, whatever its case.
+Index("ix_contacts_account_name_lower", Contact.account_id, func.lower(Contact.name))
 
 
 class ContactEmail(IdMixin, Base):

@@ -72,6 +72,12 @@ class Lead(IdMixin, TimestampsMixin, Base):
             ),
         ),
         Index("ix_leads_account_id_id", "account_id", "id"),
+        # The console's leads table: each filter walks its own index in id order.
+        Index("ix_leads_account_status", "account_id", "status_code", "id"),
+        Index("ix_leads_account_source", "account_id", "source", "id"),
+        # Leading with the account, so a capped count reads this index alone.
+        Index("ix_leads_account_campaign_status", "account_id", "campaign_id", "status_code", "id"),
+        Index("ix_leads_account_customer_key", "account_id", "customer_key"),
         Index("ix_leads_contact", "contact_id"),
         Index("ix_leads_type", "account_id", "lead_type_id", "contact_id"),
     )

@@ -25,7 +25,7 @@ from leadline.core import clock, phones
 from leadline.core.audit import service as audit
 from leadline.core.campaigns import queries as campaign_queries
 from leadline.core.contacts import service as contacts
-from leadline.core.errors import InvalidPhone, NotFound, ValidationFailed
+from leadline.core.errors import NotFound, ValidationFailed
 from leadline.core.leads import queries
 from leadline.core.leads import service as leads
 from leadline.core.pagination import DEFAULT_LIMIT
@@ -35,28 +35,9 @@ from leadline.http.deps import services
 
 router = APIRouter(tags=["leads"], responses=ERROR_RESPONSES)
 
-_PHONE_FIELDS = ("phone1", "phone2", "phone3")
-
 
 def _parse_phones(caller: Caller, sent: dict[str, Any]) -> dict[int, str | None]:
-    """Each phone field sent, as E.164 (or None to remove it); an invalid one is a
-    validation error naming its field."""
-    result: dict[int, str | None] = {}
-    errors: dict[str, list[str]] = {}
-    for index, field in enumerate(_PHONE_FIELDS, start=1):
-        if field not in sent:
-            continue
-        raw = sent[field]
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            result[index] = None
-            continue
-        try:
-            result[index] = phones.parse(raw, caller.account.phone_region)
-        except InvalidPhone as exc:
-            errors[field] = [exc.reason]
-    if errors:
-        raise ValidationFailed(errors)
-    return result
+    return phones.parse_phone_fields(sent, caller.account.phone_region)
 
 
 async def _context_out(session: AsyncSession, caller: Caller, lead: Lead) -> wire.LeadDetails:
