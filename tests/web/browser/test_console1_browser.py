@@ -31,8 +31,9 @@ from leadline.dialler.telephony.simulated import SimulatedBackend
 from tests.conftest import TEST_SECRET, require_tool
 from tests.dialler.conftest import make_floor, sim
 from tests.factories import make_world
+from tests.web.browser.server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.web.browser.server import free_port as _free_port
 from tests.web.pages.conftest import add_lead
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
 
 pytestmark = pytest.mark.browser
 
