@@ -175,7 +175,7 @@ async def subtype_lists(session: AsyncSession, lead_type_id: int) -> dict[str, i
         .where(LeadSubtypeList.lead_type_id == lead_type_id)
         .order_by(LeadSubtypeList.subtype)
     )
-    return {subtype: list_id for subtype, list_id in rows.tuples()}
+    return {subtype: list_id for subtype, list_id in rows.all()}
 
 
 @dataclass(frozen=True)
