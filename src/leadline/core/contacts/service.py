@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import ARRAY, String, Table, func, select
+from sqlalchemy import (
+    ARRAY,
+    Insert,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +37,15 @@ _IN_CHUNK = 1000
 # The tables themselves: bulk writes go through Core, not the ORM's unit of work.
 _CONTACTS = cast(Table, Contact.__table__)
 _PHONES = cast(Table, Phone.__table__)
+_EMAILS = cast(Table, ContactEmail.__table__)
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """A contact known by its id, without loading it as an ORM object."""
+
+    id: int
+    account_id: int
 
 
 async def contacts_with_number(
@@ -89,6 +111,102 @@ async def find_or_create_contact(
         created_by_user_id=created_by_user_id,
         verified=verified,
     )
+    return contact, True
+
+
+@functools.cache
+def _oldest_with_number() -> Select[Any]:
+    """The oldest contact with ``:number``, as plain columns. Built once."""
+    return (
+        select(_CONTACTS.c.id, _CONTACTS.c.name, _CONTACTS.c.first_name, _CONTACTS.c.last_name)
+        .join(_PHONES, _PHONES.c.contact_id == _CONTACTS.c.id)
+        .where(
+            _PHONES.c.account_id == bindparam("account_id"),
+            _PHONES.c.number == bindparam("number"),
+        )
+        .order_by(_CONTACTS.c.id)
+        .limit(1)
+    )
+
+
+@functools.cache
+def _insert_contact() -> Insert:
+    return insert(_CONTACTS).returning(_CONTACTS.c.id)
+
+
+async def find_or_create_contact_ref(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    number: str,
+    name: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    source: str | None = None,
+    locked: bool = False,
+) -> tuple[ContactRef, bool]:
+    """:func:`find_or_create_contact` with Core statements (no ORM objects, no unit of
+    work): the same rows, lock and rules, for the lead submission path, where the ORM's
+    per-statement cost was most of the request. Columns the caller does not give keep
+    the model's defaults (the timestamps, ``verified``)."""
+    if not locked:
+        await lock_key(session, *number_lock(account_id, number))
+    found = (
+        await session.execute(_oldest_with_number(), {"account_id": account_id, "number": number})
+    ).first()
+    if found is not None:
+        contact = ContactRef(found.id, account_id)
+        blanks = {
+            column: value
+            for column, value, current in (
+                ("name", name, found.name),
+                ("first_name", first_name, found.first_name),
+                ("last_name", last_name, found.last_name),
+            )
+            if value and not current
+        }
+        if blanks:  # updated_at follows through the column's onupdate, as with the ORM
+            await session.execute(
+                update(_CONTACTS).where(_CONTACTS.c.id == contact.id).values(blanks)
+            )
+        if email:
+            await add_email(session, contact, email)
+        return contact, False
+    contact_id = await session.scalar(
+        _insert_contact(),
+        {
+            "account_id": account_id,
+            "name": name or " ".join(part for part in (first_name, last_name) if part) or "",
+            "first_name": first_name,
+            "last_name": last_name,
+            "source": source,
+        },
+    )
+    assert contact_id is not None
+    contact = ContactRef(int(contact_id), account_id)
+    # A contact made just now has no phone or e-mail yet: add them without looking first.
+    await session.execute(
+        insert(_PHONES),
+        {
+            "account_id": account_id,
+            "contact_id": contact.id,
+            "number": number,
+            "tail": tail(number),
+            "verified": True,
+        },
+    )
+    address = (email or "").strip()
+    if address:
+        await session.execute(
+            insert(_EMAILS),
+            {
+                "account_id": account_id,
+                "contact_id": contact.id,
+                "address": address,
+                "address_lower": address.lower(),
+            },
+        )
     return contact, True
 
 
@@ -203,7 +321,7 @@ async def add_company_phone(
     return phone
 
 
-async def add_email(session: AsyncSession, contact: Contact, address: str) -> None:
+async def add_email(session: AsyncSession, contact: Contact | ContactRef, address: str) -> None:
     address = address.strip()
     if not address:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,9 +26,19 @@ from leadline.core.phones import tail
 from leadline.core.vocabulary import LeadStatus
 from leadline.core.webhooks import events as webhook_events
 from leadline.core.webhooks.service import LEAD_COMPLETED, LEAD_CREATED, LEAD_UPDATED
-from leadline.db.models import Campaign, Contact, Lead, LeadList, LeadPhone, LeadStatusCode, User
+from leadline.db.models import Campaign, Lead, LeadList, LeadPhone, LeadStatusCode, User
 
 MAX_PHONES = 3
+
+
+class Person(Protocol):
+    """What a lead needs of its contact: a :class:`Contact` or a lighter reference."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def account_id(self) -> int: ...
 
 
 async def open_lead_of(session: AsyncSession, campaign_id: int, contact_id: int) -> Lead | None:
@@ -55,7 +65,7 @@ async def create_lead(
     session: AsyncSession,
     *,
     lead_list: LeadList,
-    contact: Contact,
+    contact: Person,
     phones: Sequence[str],
     customer_key: str | None = None,
     timezone: str | None = None,
