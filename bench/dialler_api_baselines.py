@@ -78,20 +78,17 @@ CHECKS = (
 )
 TOUCH = "UPDATE api_credentials SET last_used_at = $1, updated_at = $1 WHERE id = $2"
 CONTACTS = (
-    "SELECT contacts.account_id, contacts.name, contacts.first_name, contacts.last_name, "
-    "contacts.company_id, contacts.company_name, contacts.source, contacts.notes, "
-    "contacts.created_by_user_id, contacts.last_activity_at, contacts.id, contacts.created_at, "
-    "contacts.updated_at FROM contacts JOIN phones ON phones.contact_id = contacts.id "
-    "WHERE phones.account_id = $1 AND phones.number = $2 ORDER BY contacts.id"
+    "SELECT contacts.id, contacts.name, contacts.first_name, contacts.last_name FROM contacts "
+    "JOIN phones ON phones.contact_id = contacts.id WHERE phones.account_id = $1 AND "
+    "phones.number = $2 ORDER BY contacts.id LIMIT $3"
 )
 INSERT_CONTACT = (
-    "INSERT INTO contacts (account_id, name, first_name, last_name, company_id, company_name, "
-    "source, notes, created_by_user_id, last_activity_at, created_at, updated_at) VALUES "
-    "($1, $2, $3, $4, NULL, NULL, $5, NULL, NULL, NULL, $6, $6) RETURNING id"
+    "INSERT INTO contacts (account_id, name, first_name, last_name, source, created_at, "
+    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id"
 )
 INSERT_PHONE = (
-    "INSERT INTO phones (account_id, contact_id, company_id, number, tail, verified, label) "
-    "VALUES ($1, $2, NULL, $3, $4, true, NULL) RETURNING id"
+    "INSERT INTO phones (account_id, contact_id, number, tail, verified) "
+    "VALUES ($1, $2, $3, $4, true) RETURNING id"
 )
 INSERT_EMAIL = (
     "INSERT INTO contact_emails (account_id, contact_id, address, address_lower) "
@@ -118,11 +115,9 @@ SUBSCRIPTIONS = (
     "webhook_subscriptions WHERE account_id = $1 AND active IS true ORDER BY id"
 )
 INSERT_EVENT = (
-    "INSERT INTO inbox_events (account_id, source, kind, partner_id, partner, payload, "
-    "received_at, source_ip, hook_id, credential_id, accepted, status, response_status, "
-    "response_body, lead_id, contact_id, phone, email_lower, handled_at, handled_by_user_id, "
-    "id) VALUES ($1, 'dialler-api', 'lead.add', NULL, NULL, $2, $3, $4, NULL, $5, $6, $7, "
-    "NULL, NULL, $8, $9, $10, $11, NULL, NULL, DEFAULT) RETURNING id"
+    "INSERT INTO inbox_events (account_id, source, kind, payload, received_at, source_ip, "
+    "credential_id, accepted, status, lead_id, contact_id, phone, email_lower) VALUES "
+    "($1, 'dialler-api', 'lead.add', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
 )
 
 
@@ -250,7 +245,7 @@ def create() -> FastAPI:
                 9,
                 _lock_id("contact-phone", account_id, mobile),
             )
-            await connection.fetch(CONTACTS, account_id, mobile)
+            await connection.fetch(CONTACTS, account_id, mobile, 1)
             name = f"{checked['first_name']} {checked['surname']}"
             contact_id = await connection.fetchval(
                 INSERT_CONTACT,
@@ -262,8 +257,8 @@ def create() -> FastAPI:
                 now,
             )
             email = checked["email"].strip()
-            await connection.fetchval(INSERT_EMAIL, account_id, contact_id, email, email.lower())
             await connection.fetchval(INSERT_PHONE, account_id, contact_id, mobile, mobile[-9:])
+            await connection.fetchval(INSERT_EMAIL, account_id, contact_id, email, email.lower())
             due = now + timedelta(seconds=checked["delays"])
             lead = await connection.fetchrow(
                 INSERT_LEAD,
