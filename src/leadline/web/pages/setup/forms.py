@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from leadline.core.errors import ValidationFailed
-from leadline.web import auth
+from leadline.web import auth, flash
 from leadline.web.guard import admin, checked_form, record_id
 from leadline.web.rendering import not_found
 
@@ -21,7 +21,6 @@ EXPIRED = (
     "Please try again."
 )
 MAX_TEXT = 2000  # no setup field is longer; longer input is refused before the core sees it
-_FLASH = "setup_flash"
 _SECRET = "setup_secret"  # noqa: S105 - a session key's name, not a secret
 
 Errors = dict[str, str]
@@ -151,13 +150,13 @@ def field_errors(error: ValidationFailed, names: Mapping[str, str] | None = None
 
 def done(request: Request, url: str, message: str) -> RedirectResponse:
     """Redirect to ``url`` after a committed write; its page shows ``message`` once."""
-    request.session[_FLASH] = message
+    flash.push(request, message)
     return RedirectResponse(url, status_code=303)
 
 
 def take_flash(request: Request) -> str:
-    message = request.session.pop(_FLASH, "")
-    return message if isinstance(message, str) else ""
+    message, _kind = flash.pop(request)
+    return message
 
 
 def keep_secret(request: Request, label: str, secret: str) -> None:
