@@ -46,22 +46,14 @@ ACCOUNT = (
     "created_at, updated_at FROM accounts WHERE id = $1"
 )
 ROUTE = (
-    "SELECT lead_types.account_id, lead_types.code, lead_types.campaign_id AS type_campaign, "
-    "lead_types.list_id, "
-    "lead_types.duplicate_window_days, lead_types.id AS type_id, lead_types.created_at, "
-    "lead_types.updated_at, campaigns.account_id, campaigns.name, campaigns.campaign_type, "
-    "campaigns.timezone, campaigns.dialling_mode, campaigns.calling_hours, "
-    "campaigns.max_attempts, campaigns.retry_delays, campaigns.max_abandon_rate, "
-    "campaigns.abandon_message, campaigns.caller_id, campaigns.is_active, "
-    "campaigns.is_default_inbound, campaigns.dialler_options, campaigns.id, "
-    "campaigns.created_at, campaigns.updated_at, lead_lists.account_id, "
-    "lead_lists.campaign_id, lead_lists.name, lead_lists.weight, lead_lists.in_dialler, "
-    "lead_lists.is_default, lead_lists.id AS list_id_chosen, lead_lists.created_at, "
-    "lead_lists.updated_at FROM lead_types JOIN campaigns ON campaigns.id = "
-    "lead_types.campaign_id LEFT OUTER JOIN lead_subtype_lists AS m ON m.lead_type_id = "
-    "lead_types.id AND m.subtype = $1 LEFT OUTER JOIN lead_lists ON lead_lists.id = "
-    "coalesce(m.list_id, lead_types.list_id) OR (coalesce(m.list_id, lead_types.list_id) IS "
-    "NULL AND lead_lists.campaign_id = campaigns.id AND lead_lists.is_default IS true) "
+    "SELECT lead_types.id AS type_id, lead_types.duplicate_window_days, campaigns.id AS "
+    "type_campaign, campaigns.timezone, campaigns.calling_hours, lead_lists.id AS "
+    "list_id_chosen FROM lead_types JOIN campaigns ON campaigns.id = lead_types.campaign_id "
+    "LEFT OUTER JOIN lead_subtype_lists ON lead_subtype_lists.lead_type_id = lead_types.id "
+    "AND lead_subtype_lists.subtype = $1 LEFT OUTER JOIN lead_lists ON lead_lists.id = "
+    "coalesce(lead_subtype_lists.list_id, lead_types.list_id) OR "
+    "coalesce(lead_subtype_lists.list_id, lead_types.list_id) IS NULL AND "
+    "lead_lists.campaign_id = campaigns.id AND lead_lists.is_default IS true "
     "WHERE lead_types.account_id = $2 AND lead_types.code = $3"
 )
 CHECKS = (
@@ -95,10 +87,10 @@ INSERT_EMAIL = (
     "VALUES ($1, $2, $3, $4) RETURNING id"
 )
 INSERT_LEAD = (
-    "INSERT INTO leads (account_id, campaign_id, list_id, contact_id, customer_key, timezone, "
-    "data, status_code, assigned_agent_id, next_attempt_at, dialable_at, priority, attempts, "
-    "next_phone_index, cost, source, lead_type_id, subtype, created_at, updated_at) VALUES "
-    "($1, $2, $3, $4, NULL, NULL, $5, 1, NULL, $6, $6, 0, 0, 1, 0, $7, $8, $9, $10, $10) "
+    "INSERT INTO leads (account_id, campaign_id, list_id, contact_id, data, status_code, "
+    "next_attempt_at, dialable_at, priority, attempts, next_phone_index, cost, source, "
+    "lead_type_id, subtype, created_at, updated_at) VALUES "
+    "($1, $2, $3, $4, $5, 1, $6, $6, 0, 0, 1, 0, $7, $8, $9, $10, $10) "
     "ON CONFLICT (campaign_id, contact_id) WHERE completed_at IS NULL DO NOTHING RETURNING "
     "account_id, campaign_id, list_id, contact_id, customer_key, timezone, data, status_code, "
     "assigned_agent_id, next_attempt_at, dialable_at, priority, attempts, last_attempt_at, "
@@ -107,8 +99,8 @@ INSERT_LEAD = (
     "updated_at"
 )
 INSERT_LEAD_PHONE = (
-    "INSERT INTO lead_phones (account_id, lead_id, phone_index, number, tail, attempts, "
-    "last_dial_status_id) VALUES ($1, $2, $3, $4, $5, 0, NULL) RETURNING id"
+    "INSERT INTO lead_phones (account_id, lead_id, phone_index, number, tail, attempts) "
+    "VALUES ($1, $2, $3, $4, $5, 0) RETURNING id"
 )
 SUBSCRIPTIONS = (
     "SELECT account_id, url, event_types, secret, active, created_at, id FROM "

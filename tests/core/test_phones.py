@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from phonenumbers.timezone import time_zones_for_number
 
 from leadline.core import phones
 from leadline.core.errors import InvalidPhone
@@ -44,6 +46,19 @@ def test_timezones_of_a_number() -> None:
     "number",
     ["+447911123456", "+442079460000", "+14155552671", "+393451234567", "+61291234567"],
 )
-def test_parse_with_zones_agrees_with_parse_and_timezones_of(number: str) -> None:
-    expected = (phones.parse(number, "GB"), phones.timezones_of(number))
+def test_parse_with_zones_agrees_with_libphonenumber(number: str) -> None:
+    parsed = phonenumbers.parse(number, "GB")
+    assert phonenumbers.is_valid_number(parsed)
+    zones = tuple(z for z in time_zones_for_number(parsed) if z != "Etc/Unknown")
+    expected = (phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), zones)
     assert phones.parse_with_zones(number, "GB") == expected
+    assert phones.parse(number, "GB") == expected[0]
+    # What parsing remembered is what a fresh look-up of the E.164 number gives.
+    assert phones.timezones_of(expected[0]) == zones
+
+
+def test_a_long_text_is_refused_and_not_remembered() -> None:
+    remembered = phones._parse_with_zones_cached.cache_info().currsize
+    with pytest.raises(InvalidPhone):
+        phones.parse("0" * 10_000, "GB")
+    assert phones._parse_with_zones_cached.cache_info().currsize == remembered

@@ -39,19 +39,14 @@ def _read(raw: object, region: str | None) -> phonenumbers.PhoneNumber:
         raise InvalidPhone(raw, str(exc.args[0]) if exc.args else "unreadable") from None
 
 
-def _parsed(raw: object, region: str | None) -> phonenumbers.PhoneNumber:
-    number = _read(raw, region)
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(raw)
-    return number
-
-
 def parse(raw: object, region: str | None) -> str:
     """``raw`` as E.164, read as a national number of ``region`` when it has no prefix.
 
-    Raises :class:`InvalidPhone` for anything libphonenumber does not hold valid.
+    Raises :class:`InvalidPhone` for anything libphonenumber does not hold valid. The
+    number's zones are found on the way and remembered for :func:`timezones_of`, which
+    scheduling asks next (the number's type, the costly part, is found once).
     """
-    return phonenumbers.format_number(_parsed(raw, region), PhoneNumberFormat.E164)
+    return parse_with_zones(raw, region)[0]
 
 
 def parse_with_zones(raw: object, region: str | None) -> tuple[str, tuple[str, ...]]:
@@ -64,10 +59,20 @@ def parse_with_zones(raw: object, region: str | None) -> tuple[str, tuple[str, .
     """
     if not isinstance(raw, str | int) or isinstance(raw, bool):
         raise InvalidPhone(raw, "not a phone number")
+    if isinstance(raw, str) and len(raw) > _LONGEST_KEPT:
+        _read(raw, region)  # refuses it, without keeping a long text in the cache
     answer = _parse_with_zones_cached(raw, region)
     if isinstance(answer, str):
         raise InvalidPhone(raw, answer)
     return answer
+
+
+#: Longer texts are never remembered: ``_read`` refuses anything over 64 characters once
+#: stripped, and a cache must not keep what a client chose to send.
+_LONGEST_KEPT = 128
+#: The zones of numbers parsed lately, by E.164, for :func:`timezones_of`.
+_RECENT_ZONES: dict[str, tuple[str, ...]] = {}
+_RECENT_ZONES_SIZE = 65_536
 
 
 @lru_cache(maxsize=65_536)
@@ -82,7 +87,12 @@ def _parse_with_zones_cached(
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
         return InvalidPhone(raw).reason
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164), _zones_of(number, kind)
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    zones = _zones_of(number, kind)
+    if len(_RECENT_ZONES) >= _RECENT_ZONES_SIZE:
+        _RECENT_ZONES.clear()
+    _RECENT_ZONES[e164] = zones
+    return e164, zones
 
 
 def try_parse(raw: object, region: str | None) -> str | None:
@@ -135,6 +145,9 @@ def _zones_of(number: phonenumbers.PhoneNumber, kind: int | None = None) -> tupl
 
 def timezones_of(number: str) -> tuple[str, ...]:
     """The IANA zones libphonenumber gives for an E.164 number (empty when unknown)."""
+    known = _RECENT_ZONES.get(number)
+    if known is not None:
+        return known
     try:
         return _zones_of(phonenumbers.parse(number, None))
     except NumberParseException:

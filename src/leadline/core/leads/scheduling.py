@@ -7,20 +7,32 @@ overlap of their windows when there are several), else the campaign's zone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from leadline.core import clock
 from leadline.core.phones import timezones_of
 from leadline.core.vocabulary import WEEKDAYS
-from leadline.db.models import Campaign
+
+
+class CallingHours(Protocol):
+    """What scheduling reads of a campaign: a ``Campaign``, or plain values of one."""
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def calling_hours(self) -> Mapping[str, Sequence[Sequence[str]]] | None: ...
+
 
 #: How far ahead to look for an opening before giving up (a campaign with no hours).
 _HORIZON_DAYS = 14
 
 
 def zones_for(
-    campaign: Campaign,
+    campaign: CallingHours,
     lead_timezone: str | None,
     number: str,
     number_zones: tuple[str, ...] | None = None,
@@ -43,7 +55,7 @@ def _parse(hhmm: str) -> time | None:
     return time(int(hours), int(minutes))
 
 
-def _open_in_zone(campaign: Campaign, zone: ZoneInfo, moment: datetime) -> bool:
+def _open_in_zone(campaign: CallingHours, zone: ZoneInfo, moment: datetime) -> bool:
     local = moment.astimezone(zone)
     windows = (campaign.calling_hours or {}).get(WEEKDAYS[local.weekday()], [])
     now_local = local.time()
@@ -55,7 +67,7 @@ def _open_in_zone(campaign: Campaign, zone: ZoneInfo, moment: datetime) -> bool:
     return False
 
 
-def is_callable_at(campaign: Campaign, zones: list[ZoneInfo], moment: datetime) -> bool:
+def is_callable_at(campaign: CallingHours, zones: list[ZoneInfo], moment: datetime) -> bool:
     return all(_open_in_zone(campaign, zone, moment) for zone in zones)
 
 
@@ -79,7 +91,7 @@ def _first_instant_at(day: date, wall: time, zone: ZoneInfo) -> datetime:
     return moment
 
 
-def _boundaries(campaign: Campaign, zone: ZoneInfo, after: datetime) -> list[datetime]:
+def _boundaries(campaign: CallingHours, zone: ZoneInfo, after: datetime) -> list[datetime]:
     """Every window opening in ``zone`` within the horizon after ``after``, in UTC."""
     result = []
     local_day = after.astimezone(zone).date()
@@ -92,7 +104,7 @@ def _boundaries(campaign: Campaign, zone: ZoneInfo, after: datetime) -> list[dat
     return result
 
 
-def next_opening(campaign: Campaign, zones: list[ZoneInfo], due: datetime) -> datetime | None:
+def next_opening(campaign: CallingHours, zones: list[ZoneInfo], due: datetime) -> datetime | None:
     """The first moment at or after ``due`` when every zone is inside its hours."""
     if is_callable_at(campaign, zones, due):
         return due
@@ -104,7 +116,7 @@ def next_opening(campaign: Campaign, zones: list[ZoneInfo], due: datetime) -> da
 
 
 def dialable_at(
-    campaign: Campaign, lead_timezone: str | None, number: str, due: datetime
+    campaign: CallingHours, lead_timezone: str | None, number: str, due: datetime
 ) -> datetime | None:
     """``due`` moved to the next calling-hours opening; None if there is none in sight."""
     return next_opening(campaign, zones_for(campaign, lead_timezone, number), due)

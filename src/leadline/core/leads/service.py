@@ -3,11 +3,12 @@ closing them."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Insert, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,7 @@ from leadline.core.webhooks.service import LEAD_COMPLETED, LEAD_CREATED, LEAD_UP
 from leadline.db.models import Campaign, Lead, LeadList, LeadPhone, LeadStatusCode, User
 
 MAX_PHONES = 3
+_LEAD_PHONES = cast(Table, LeadPhone.__table__)
 
 
 class Person(Protocol):
@@ -39,6 +41,19 @@ class Person(Protocol):
 
     @property
     def account_id(self) -> int: ...
+
+
+class Destination(Protocol):
+    """The list a lead goes into: a :class:`LeadList` or a lighter reference."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def account_id(self) -> int: ...
+
+    @property
+    def campaign_id(self) -> int: ...
 
 
 async def open_lead_of(session: AsyncSession, campaign_id: int, contact_id: int) -> Lead | None:
@@ -64,9 +79,10 @@ async def check_status_code(session: AsyncSession, account_id: int, code: int) -
 async def create_lead(
     session: AsyncSession,
     *,
-    lead_list: LeadList,
+    lead_list: Destination,
     contact: Person,
     phones: Sequence[str],
+    campaign: scheduling.CallingHours | None = None,
     customer_key: str | None = None,
     timezone: str | None = None,
     data: dict[str, object] | None = None,
@@ -83,6 +99,8 @@ async def create_lead(
     Raises :class:`DuplicateOpenLead` when the person already has an open lead in that
     campaign, and :class:`DuplicateCustomerKey` when the list already has the key —
     both decided by the database's unique indexes, so concurrent creates cannot both win.
+    ``campaign``: the list's campaign's calling hours when the caller has them already
+    (else they are read).
     """
     if not phones:
         raise ValidationFailed.single("phone1", "at least one phone is required")
@@ -90,8 +108,9 @@ async def create_lead(
         raise ValidationFailed.single("phones", f"at most {MAX_PHONES} phones")
     if contact.account_id != lead_list.account_id:
         raise NotFound("contact", contact.id)
-    campaign = await session.get(Campaign, lead_list.campaign_id)
-    assert campaign is not None
+    if campaign is None:
+        campaign = await session.get(Campaign, lead_list.campaign_id)
+        assert campaign is not None
     due = next_attempt_at or clock.now()
     values: dict[str, Any] = {
         "account_id": lead_list.account_id,
@@ -114,41 +133,50 @@ async def create_lead(
         lead = await _insert_open_lead(session, values)
     else:
         lead = await _insert_keyed_lead(session, values)
-    await session.execute(
-        insert(LeadPhone),
-        [
-            {
-                "account_id": lead.account_id,
-                "lead_id": lead.id,
-                "phone_index": index,
-                "number": number,
-                "tail": tail(number),
-            }
-            for index, number in enumerate(phones, start=1)
-        ],
-    )
+    rows = [
+        {
+            "account_id": lead.account_id,
+            "lead_id": lead.id,
+            "phone_index": index,
+            "number": number,
+            "tail": tail(number),
+        }
+        for index, number in enumerate(phones, start=1)
+    ]
+    # A Core statement (the ORM's bulk path cost more than the insert); one row is one
+    # plain execution rather than an executemany.
+    await session.execute(_insert_lead_phone(), rows[0] if len(rows) == 1 else rows)
     await webhook_events.lead_event(session, LEAD_CREATED, lead)
     return lead
 
 
-async def _insert_open_lead(session: AsyncSession, values: dict[str, Any]) -> Lead:
-    """Insert a lead without a customer key: the one-open-lead index is then the only
-    unique rule it can break, so the insert steps aside on it (``ON CONFLICT DO
-    NOTHING``, no savepoint) and the open lead that won is named instead."""
-    builder = (
-        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    statement = (
+@functools.cache
+def _insert_lead_phone() -> Insert:
+    return insert(_LEAD_PHONES)
+
+
+@functools.cache
+def _insert_open_lead_statement(dialect: str) -> Insert:
+    """Built once per dialect, values bound at execution: composing the statement per
+    lead cost more than running it."""
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
         builder(Lead)
-        .values(values)
         .on_conflict_do_nothing(
             index_elements=[Lead.campaign_id, Lead.contact_id],
             index_where=Lead.completed_at.is_(None),
         )
         .returning(Lead)
     )
+
+
+async def _insert_open_lead(session: AsyncSession, values: dict[str, Any]) -> Lead:
+    """Insert a lead without a customer key: the one-open-lead index is then the only
+    unique rule it can break, so the insert steps aside on it (``ON CONFLICT DO
+    NOTHING``, no savepoint) and the open lead that won is named instead."""
+    statement = _insert_open_lead_statement(session.get_bind().dialect.name)
     for _ in range(3):  # the open lead that blocked us may be closed before we read it
-        lead = await session.scalar(statement)
+        lead: Lead | None = await session.scalar(statement, values)
         if lead is not None:
             return lead
         existing = await open_lead_of(session, values["campaign_id"], values["contact_id"])

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from leadline.core.campaigns import service as campaigns
 from leadline.core.errors import Conflict, NotFound, ValidationFailed
@@ -179,38 +179,82 @@ async def subtype_lists(session: AsyncSession, lead_type_id: int) -> dict[str, i
 
 
 @dataclass(frozen=True)
+class TypeRule:
+    """What a submission needs of its lead type: plain values, no ORM object."""
+
+    id: int
+    account_id: int
+    campaign_id: int
+    duplicate_window_days: int
+
+
+@dataclass(frozen=True)
+class CampaignHours:
+    """A campaign's calling hours, enough to schedule a lead (see ``leads.scheduling``)."""
+
+    id: int
+    timezone: str
+    calling_hours: dict[str, list[list[str]]] | None
+
+
+@dataclass(frozen=True)
+class ListRef:
+    """The list a lead goes into (see ``leads.create_lead``)."""
+
+    id: int
+    account_id: int
+    campaign_id: int
+
+
+@dataclass(frozen=True)
 class Route:
-    lead_type: LeadType
-    campaign: Campaign
-    lead_list: LeadList
+    lead_type: TypeRule
+    campaign: CampaignHours
+    lead_list: ListRef
+
+
+_TYPES = cast(Table, LeadType.__table__)
+_CAMPAIGNS = cast(Table, Campaign.__table__)
+_LISTS = cast(Table, LeadList.__table__)
+_SUBTYPE_LISTS = cast(Table, LeadSubtypeList.__table__)
 
 
 @functools.cache
-def _resolve_statement() -> Select[LeadType, Campaign, LeadList]:
-    """Built once: composing it per request cost more than running it."""
-    mapping = aliased(LeadSubtypeList)
-    chosen = func.coalesce(mapping.list_id, LeadType.list_id)
+def _resolve_statement() -> Select[Any]:
+    """Built once, plain columns: composing it per request, or loading three ORM
+    entities from it, cost more than running it."""
+    chosen = func.coalesce(_SUBTYPE_LISTS.c.list_id, _TYPES.c.list_id)
     return (
-        select(LeadType, Campaign, LeadList)
-        .join(Campaign, Campaign.id == LeadType.campaign_id)
+        select(
+            _TYPES.c.id,
+            _TYPES.c.duplicate_window_days,
+            _CAMPAIGNS.c.id.label("campaign_id"),
+            _CAMPAIGNS.c.timezone,
+            _CAMPAIGNS.c.calling_hours,
+            _LISTS.c.id.label("list_id"),
+        )
+        .join(_CAMPAIGNS, _CAMPAIGNS.c.id == _TYPES.c.campaign_id)
         .outerjoin(
-            mapping,
-            and_(mapping.lead_type_id == LeadType.id, mapping.subtype == bindparam("subtype")),
+            _SUBTYPE_LISTS,
+            and_(
+                _SUBTYPE_LISTS.c.lead_type_id == _TYPES.c.id,
+                _SUBTYPE_LISTS.c.subtype == bindparam("subtype"),
+            ),
         )
         .outerjoin(
-            LeadList,
+            _LISTS,
             or_(
-                LeadList.id == chosen,
+                _LISTS.c.id == chosen,
                 and_(
                     chosen.is_(None),
-                    LeadList.campaign_id == Campaign.id,
-                    LeadList.is_default.is_(True),
+                    _LISTS.c.campaign_id == _CAMPAIGNS.c.id,
+                    _LISTS.c.is_default.is_(True),
                 ),
             ),
         )
         .where(
-            LeadType.account_id == bindparam("account_id"),
-            LeadType.code == bindparam("code"),
+            _TYPES.c.account_id == bindparam("account_id"),
+            _TYPES.c.code == bindparam("code"),
         )
     )
 
@@ -229,7 +273,13 @@ async def resolve(
     ).first()
     if row is None:
         return None
-    lead_type, campaign, lead_list = row
-    if lead_list is None:  # a campaign without a default list yet: make it
-        lead_list = await campaigns.default_list(session, campaign)
-    return Route(lead_type, campaign, lead_list)
+    list_id = row.list_id
+    if list_id is None:  # a campaign without a default list yet: make it
+        campaign = await session.get(Campaign, row.campaign_id)
+        assert campaign is not None
+        list_id = (await campaigns.default_list(session, campaign)).id
+    return Route(
+        TypeRule(row.id, account_id, row.campaign_id, row.duplicate_window_days),
+        CampaignHours(row.campaign_id, row.timezone, row.calling_hours),
+        ListRef(list_id, account_id, row.campaign_id),
+    )

@@ -35,12 +35,13 @@ from leadline.core.compliance import dnc
 from leadline.core.contacts import service as contacts
 from leadline.core.errors import DuplicateOpenLead
 from leadline.core.leads import service as leads
+from leadline.core.leads.scheduling import CallingHours
 from leadline.core.submissions import lead_types
 from leadline.core.vocabulary import LeadStatus
 from leadline.core.webhooks import events as webhook_events
 from leadline.core.webhooks import service as webhooks
 from leadline.db import locks
-from leadline.db.models import InboxEvent, Lead, LeadList, LeadType, Phone
+from leadline.db.models import InboxEvent, Lead, Phone
 
 SOURCE = "dialler-api"
 KIND_ADD = "lead.add"
@@ -179,7 +180,7 @@ def _newest_lead_statement() -> Select[int]:
 
 
 async def _checks(
-    session: AsyncSession, lead_type: LeadType, number: str, now: datetime
+    session: AsyncSession, lead_type: lead_types.TypeRule, number: str, now: datetime
 ) -> AddResult | None:
     """Do-not-call, then a scheduled call or a recent completion that makes this
     submission a repeat: the outcome that stops it, or None.
@@ -258,6 +259,7 @@ async def decide(
         account_id=account_id,
         lead_list=destination.lead_list,
         now=now,
+        campaign=destination.campaign,
         lead_type_id=lead_type.id,
         # On PostgreSQL the checks' read took the number's lock already.
         number_locked=session.get_bind().dialect.name == "postgresql",
@@ -269,8 +271,9 @@ async def place(
     submission: LeadSubmission,
     *,
     account_id: int,
-    lead_list: LeadList,
+    lead_list: leads.Destination,
     now: datetime,
+    campaign: CallingHours | None = None,
     lead_type_id: int | None = None,
     number_locked: bool = False,
 ) -> AddResult:
@@ -298,6 +301,7 @@ async def place(
             lead_list=lead_list,
             contact=contact,
             phones=phones,
+            campaign=campaign,
             data=submission.data,
             next_attempt_at=now + timedelta(seconds=submission.delay_seconds),
             source=SOURCE,
