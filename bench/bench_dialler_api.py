@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -46,7 +47,7 @@ class Result:
     seconds: float
     latencies: list[float]
     failures: int
-    # Why requests failed: HTTP status, or "timeout".
+    # Why requests failed: HTTP status, or the transport error (ReadTimeout, ReadError…).
     reasons: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -187,10 +188,10 @@ async def _load(
                     answer = await http.post(
                         "/lead/add", params={"key": key}, json=_body(offset + index)
                     )
-                except httpx.TimeoutException:  # counted, not fatal: a loaded host stalls
+                except httpx.TransportError as exc:  # counted, not fatal: a loaded host stalls
                     latencies.append(time.perf_counter() - started)
                     failures += 1
-                    reasons["timeout"] += 1
+                    reasons[type(exc).__name__] += 1
                     continue
                 latencies.append(time.perf_counter() - started)
                 if answer.status_code != 200 or answer.json() != {
@@ -228,6 +229,26 @@ def run_one(name: str, args: argparse.Namespace) -> Result:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
+def _print_round(results: dict[str, Result]) -> dict[str, float]:
+    print(f"{'server':12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}")
+    for name in ("leadline", "statements", "floor"):
+        result = results.get(name)
+        if result is None:
+            continue
+        print(
+            f"{result.name:12} {result.throughput:8.1f} {result.percentile(0.50):8.1f} "
+            f"{result.percentile(0.99):8.1f} {result.failures:7d}"
+            + (f"  {dict(result.reasons)}" if result.reasons else "")
+        )
+    ratios: dict[str, float] = {}
+    ours = results.get("leadline")
+    for baseline in ("statements", "floor"):
+        if ours and baseline in results:
+            ratios[baseline] = ours.throughput / results[baseline].throughput
+            print(f"leadline / {baseline}: {ratios[baseline]:.2f} of the throughput")
+    return ratios
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=3000)
@@ -235,33 +256,43 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the servers this many times, each round in a rotated order, and report "
+        "the median ratio (one server's turn falling on a busy minute weighs less)",
+    )
+    parser.add_argument(
         "--only", choices=["leadline", "statements", "floor"], action="append", default=None
     )
     args = parser.parse_args()
     names = args.only or ["leadline", "statements", "floor"]
-    results = {name: run_one(name, args) for name in names}
     print(
-        f"\n/lead/add, {args.requests} new leads (+{args.warmup} warm-up), concurrency "
+        f"/lead/add, {args.requests} new leads (+{args.warmup} warm-up), concurrency "
         f"{args.concurrency}, {args.workers} server workers, PostgreSQL, loopback"
     )
-    print(f"{'server':12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}")
-    for result in results.values():
-        print(
-            f"{result.name:12} {result.throughput:8.1f} {result.percentile(0.50):8.1f} "
-            f"{result.percentile(0.99):8.1f} {result.failures:7d}"
-            + (f"  {dict(result.reasons)}" if result.reasons else "")
-        )
-    ours = results.get("leadline")
-    for baseline in ("statements", "floor"):
-        if ours and baseline in results:
-            ratio = ours.throughput / results[baseline].throughput
-            print(f"leadline / {baseline}: {ratio:.2f} of the throughput")
+    per_round: list[dict[str, float]] = []
+    failed = False
+    for number in range(args.rounds):
+        order = names[number % len(names) :] + names[: number % len(names)]
+        results = {name: run_one(name, args) for name in order}
+        print(f"\nround {number + 1} of {args.rounds} (order: {', '.join(order)})")
+        per_round.append(_print_round(results))
+        failed = failed or any(result.failures for result in results.values())
+    if args.rounds > 1:
+        for baseline in ("statements", "floor"):
+            ratios = [ratios[baseline] for ratios in per_round if baseline in ratios]
+            if ratios:
+                listed = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+                print(
+                    f"\nmedian leadline / {baseline} over {len(ratios)} rounds: "
+                    f"{statistics.median(ratios):.2f} ({listed})"
+                )
     print(
         "\nreproduce: LEADLINE_BENCH_POSTGRES_URL=... .venv/bin/python bench/bench_dialler_api.py"
         f" --requests {args.requests} --warmup {args.warmup} --concurrency {args.concurrency}"
-        f" --workers {args.workers}"
+        f" --workers {args.workers} --rounds {args.rounds}"
     )
-    failed = any(result.failures for result in results.values())
     return 1 if failed else 0
 
 

@@ -87,10 +87,10 @@ INSERT_EMAIL = (
     "VALUES ($1, $2, $3, $4) RETURNING id"
 )
 INSERT_LEAD = (
-    "INSERT INTO leads (account_id, campaign_id, list_id, contact_id, data, status_code, "
-    "next_attempt_at, dialable_at, priority, attempts, next_phone_index, cost, source, "
-    "lead_type_id, subtype, created_at, updated_at) VALUES "
-    "($1, $2, $3, $4, $5, 1, $6, $6, 0, 0, 1, 0, $7, $8, $9, $10, $10) "
+    "INSERT INTO leads (account_id, campaign_id, list_id, contact_id, customer_key, timezone, "
+    "data, status_code, assigned_agent_id, next_attempt_at, dialable_at, priority, attempts, "
+    "next_phone_index, cost, source, lead_type_id, subtype, created_at, updated_at) VALUES "
+    "($1, $2, $3, $4, NULL, NULL, $5, 1, NULL, $6, $6, 0, 0, 1, 0, $7, $8, $9, $10, $10) "
     "ON CONFLICT (campaign_id, contact_id) WHERE completed_at IS NULL DO NOTHING RETURNING "
     "account_id, campaign_id, list_id, contact_id, customer_key, timezone, data, status_code, "
     "assigned_agent_id, next_attempt_at, dialable_at, priority, attempts, last_attempt_at, "

@@ -51,6 +51,30 @@ async def test_a_lead_keeps_its_phones_in_order(db: Database) -> None:
     ]
 
 
+async def test_a_new_lead_is_the_session_s_own_and_later_changes_are_saved(
+    db: Database,
+) -> None:
+    world = await make_world(db)
+    async with db.transaction() as session:
+        contact, _ = await contacts.find_or_create_contact(
+            session, account_id=world.account.id, number=NUMBER
+        )
+        lead = await leads.create_lead(
+            session, lead_list=world.lead_list, contact=contact, phones=[NUMBER]
+        )
+        assert await session.get(Lead, lead.id) is lead
+        assert lead.created_at is not None and lead.completed_at is None
+        lead.priority = 7
+    async with db.read_session() as session:
+        stored = await session.get(Lead, lead.id)
+    assert stored is not None
+    assert (stored.priority, stored.contact_id, stored.campaign_id) == (
+        7,
+        contact.id,
+        world.campaign.id,
+    )
+
+
 async def test_a_second_open_lead_for_one_person_in_one_campaign_is_refused(db: Database) -> None:
     world = await make_world(db)
     first = await _lead(db, world)

@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Insert, Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Insert, Row, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from leadline.core import clock
 from leadline.core.errors import (
@@ -30,6 +31,7 @@ from leadline.core.webhooks.service import LEAD_COMPLETED, LEAD_CREATED, LEAD_UP
 from leadline.db.models import Campaign, Lead, LeadList, LeadPhone, LeadStatusCode, User
 
 MAX_PHONES = 3
+_LEADS = cast(Table, Lead.__table__)
 _LEAD_PHONES = cast(Table, LeadPhone.__table__)
 
 
@@ -157,17 +159,27 @@ def _insert_lead_phone() -> Insert:
 
 @functools.cache
 def _insert_open_lead_statement(dialect: str) -> Insert:
-    """Built once per dialect, values bound at execution: composing the statement per
-    lead cost more than running it."""
+    """Built once per dialect, values bound at execution, Core rather than the ORM's
+    insert: composing the statement per lead, and the ORM's bulk-insert path, cost more
+    than running it."""
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        builder(Lead)
+        builder(_LEADS)
         .on_conflict_do_nothing(
-            index_elements=[Lead.campaign_id, Lead.contact_id],
-            index_where=Lead.completed_at.is_(None),
+            index_elements=[_LEADS.c.campaign_id, _LEADS.c.contact_id],
+            index_where=_LEADS.c.completed_at.is_(None),
         )
-        .returning(Lead)
+        .returning(*_LEADS.c)
     )
+
+
+def _as_loaded(session: AsyncSession, row: Row[Any]) -> Lead:
+    """An inserted lead's row (every column) as a persistent ``Lead`` in the session,
+    as if the ORM had loaded it: later changes to it are flushed as usual."""
+    lead = Lead(**row._mapping)
+    make_transient_to_detached(lead)
+    session.add(lead)
+    return lead
 
 
 async def _insert_open_lead(session: AsyncSession, values: dict[str, Any]) -> Lead:
@@ -176,9 +188,9 @@ async def _insert_open_lead(session: AsyncSession, values: dict[str, Any]) -> Le
     NOTHING``, no savepoint) and the open lead that won is named instead."""
     statement = _insert_open_lead_statement(session.get_bind().dialect.name)
     for _ in range(3):  # the open lead that blocked us may be closed before we read it
-        lead: Lead | None = await session.scalar(statement, values)
-        if lead is not None:
-            return lead
+        row = (await session.execute(statement, values)).first()
+        if row is not None:
+            return _as_loaded(session, row)
         existing = await open_lead_of(session, values["campaign_id"], values["contact_id"])
         if existing is not None:
             raise DuplicateOpenLead(existing.id)
