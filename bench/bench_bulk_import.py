@@ -27,12 +27,14 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from leadline.config import Settings  # noqa: E402
 from leadline.core.accounts import service as accounts  # noqa: E402
 from leadline.core.campaigns import service as campaigns  # noqa: E402
 from leadline.core.imports import service as imports  # noqa: E402
 from leadline.db.engine import Database  # noqa: E402
 from leadline.db.migrate import upgrade  # noqa: E402
 from leadline.db.models import BulkImport, Lead  # noqa: E402
+from leadline.runtime import tune_gc  # noqa: E402
 
 PG_URL = os.environ.get("LEADLINE_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BENCH_DB = "leadline_bench_bulk"
@@ -72,6 +74,9 @@ async def _pg_admin(sql: str) -> None:
 
 
 def _worker(url: str, holder: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    # As `leadline worker` starts (LEADLINE_GC_THRESHOLD, 0 for Python's default).
+    tune_gc(Settings().gc_threshold)
+
     async def work() -> int:
         db = Database(url, pool_size=2)
         try:

@@ -25,6 +25,7 @@ from leadline.http.middleware import RequestMiddleware
 from leadline.http.ratelimit import RateLimiter
 from leadline.http.shapes import Problem, ShapeRegistry
 from leadline.logging import configure_logging, get_logger
+from leadline.runtime import tune_gc
 
 log = get_logger("leadline.app")
 
@@ -153,4 +154,6 @@ def create_configured_app() -> FastAPI:
     """Entry point for ``uvicorn --factory`` (each server process builds its own)."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings)
+    app = create_app(settings)
+    tune_gc(settings.gc_threshold)
+    return app

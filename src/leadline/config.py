@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     media_retention_days: int = 0
     sqlite_busy_timeout_ms: int = 30_000
     db_pool_size: int = 10
+    # The cycle collector's first threshold in server, worker and import processes
+    # (leadline.runtime.tune_gc); 0 keeps Python's default (700).
+    gc_threshold: int = 50_000
     # Rate limit of credentials that do not set their own (requests per second, burst).
     default_rate_limit: int = 50
     default_rate_burst: int = 100

@@ -16,6 +16,7 @@ from leadline.core.imports import csv_rows
 from leadline.core.imports import service as imports
 from leadline.db.engine import Database
 from leadline.db.models import LeadList
+from leadline.runtime import tune_gc
 
 
 def read_leads(path: Path, list_id: int, maps: list[str]) -> list[dict[str, object]]:
@@ -56,6 +57,8 @@ def import_leads(
     """Import leads from a CSV file: one row per lead, columns named as the API's fields
     (phone/mobile → phone1, key → customerKey, …); other columns go into leadData."""
     config = settings()
+    if wait:  # this process checks and writes batches too
+        tune_gc(config.gc_threshold)
     leads = read_leads(path, list_id, maps or [])
     if not leads:
         console.print("no rows to import")

@@ -97,10 +97,12 @@ def worker() -> None:
     from leadline.http.deps import Services
     from leadline.http.ratelimit import RateLimiter
     from leadline.logging import configure_logging
+    from leadline.runtime import tune_gc
     from leadline.worker.runner import Worker
 
     config = get_settings()
     configure_logging(config.log_level, config.log_format)
+    tune_gc(config.gc_threshold)
 
     async def work() -> None:
         db = Database(config.async_database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms)

@@ -79,7 +79,22 @@ class Lead(IdMixin, TimestampsMixin, Base):
         Index("ix_leads_account_campaign_status", "account_id", "campaign_id", "status_code", "id"),
         Index("ix_leads_account_customer_key", "account_id", "customer_key"),
         Index("ix_leads_contact", "contact_id"),
-        Index("ix_leads_type", "account_id", "lead_type_id", "contact_id"),
+        # Partial: most leads (bulk, API) have no lead type and no agent, and an index
+        # entry per such lead was paid for on every insert and never read.
+        Index(
+            "ix_leads_type",
+            "account_id",
+            "lead_type_id",
+            "contact_id",
+            sqlite_where=text("lead_type_id IS NOT NULL"),
+            postgresql_where=text("lead_type_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_leads_assigned_agent_id",
+            "assigned_agent_id",
+            sqlite_where=text("assigned_agent_id IS NOT NULL"),
+            postgresql_where=text("assigned_agent_id IS NOT NULL"),
+        ),
     )
 
     account_id: Mapped[int] = mapped_column(IdType, ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -93,7 +108,7 @@ class Lead(IdMixin, TimestampsMixin, Base):
     data: Mapped[dict[str, object]] = mapped_column(JsonType, default=dict)
     status_code: Mapped[int] = mapped_column(Integer, default=1)
     assigned_agent_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("users.id", ondelete="SET NULL"), index=True
+        IdType, ForeignKey("users.id", ondelete="SET NULL")
     )
     # When the lead may be called next, as asked (API, retry rules, call-back).
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
