@@ -15,6 +15,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import queue as queue_module
 import sqlite3
 import sys
 import tempfile
@@ -85,6 +86,20 @@ def _worker(url: str, holder: str, queue: multiprocessing.Queue) -> None:  # typ
             await db.dispose()
 
     queue.put(asyncio.run(work()))
+
+
+def _results(processes: list, queue: multiprocessing.Queue) -> list[int]:  # type: ignore[type-arg]
+    """Each worker's batch count; a worker that died (its traceback is above) stops the
+    run instead of leaving it waiting for an answer that never comes."""
+    answers: list[int] = []
+    while len(answers) < len(processes):
+        try:
+            answers.append(queue.get(timeout=1))
+        except queue_module.Empty:
+            failed = [process.exitcode for process in processes if process.exitcode]
+            if failed:
+                raise RuntimeError(f"a worker process failed (exit code {failed[0]})") from None
+    return answers
 
 
 async def _prepare(url: str) -> tuple[int, int]:
@@ -177,7 +192,7 @@ def run_backend(backend: str, count: int, workers: int) -> dict[str, object]:
         ]
         for process in processes:
             process.start()
-        batches = [queue.get() for _ in processes]
+        batches = _results(processes, queue)
         for process in processes:
             process.join()
         process_seconds = time.perf_counter() - started

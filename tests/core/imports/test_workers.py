@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from leadline.core import clock
 from leadline.core.imports import service as imports
@@ -164,3 +165,33 @@ async def test_an_unexpected_error_fails_the_import_with_its_reason(db: Database
     assert result.status == "failed"
     assert result.error and "JSONDecodeError" in result.error
     assert await imports.process_pending(db, "w") == 0
+
+
+async def test_a_full_lock_table_gives_the_batch_back_and_the_import_goes_on(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await make_world(db)
+    rows = rows_for(world.lead_list.id, 20)
+    uuid = await accept(db, world.account.id, rows, batch_size=10)
+    write = imports.write_batch
+    failures = []
+
+    class LockTableFull(Exception):
+        sqlstate = "53200"  # what PostgreSQL says when max_locks_per_transaction runs out
+
+    async def first_write_fails(session, checked):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(checked.batch.seq)
+            raise DBAPIError("SELECT pg_advisory_xact_lock(k) …", {}, LockTableFull())
+        return await write(session, checked)
+
+    monkeypatch.setattr(imports, "write_batch", first_write_fails)
+    monkeypatch.setattr(imports, "RETRY_PAUSE_SECONDS", 0)
+    await imports.process_pending(db, "worker")
+
+    done = await status(db, world.account.id, uuid)
+    leads, people, contacts, errors = await counts(db)
+    assert failures == [0]
+    assert (done.status, done.processed, done.created) == ("completed", 20, expected_created(rows))
+    assert leads == people == contacts == done.created
+    assert errors == done.failed == 20 - done.created

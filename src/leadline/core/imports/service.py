@@ -32,6 +32,9 @@ from leadline.core.leads.bulk import LeadRow, insert_leads
 from leadline.core.leads.fields import NewLead, check_lead, load_context
 from leadline.db.engine import Database
 from leadline.db.models import BulkImport, BulkImportBatch, BulkImportError, BulkImportRow
+from leadline.logging import get_logger
+
+log = get_logger("leadline.imports")
 
 #: The most leads one API request may carry.
 MAX_BULK_ROWS = 50_000
@@ -485,25 +488,34 @@ def error_file(errors: Sequence[tuple[int, Mapping[str, str]]]) -> str:
 
 # -- The loop a worker runs ---------------------------------------------------------------
 
-#: PostgreSQL's "deadlock detected" and "could not serialize": the batch is simply retried.
-_RETRY_SQLSTATES = {"40P01", "40001"}
+#: PostgreSQL's "deadlock detected" and "could not serialize", and "out of shared memory"
+#: (53200): the lock table is full. A batch's write holds an advisory lock per new
+#: number (BATCH_SIZE of them), so many workers at once can fill PostgreSQL's lock table
+#: (``max_locks_per_transaction`` × ``max_connections``, 6,400 by default): the batch
+#: waits and is retried when others have committed, and the import goes on.
+_RETRY_SQLSTATES = {"40P01", "40001", "53200"}
+#: How long a worker waits after giving a batch back, so a full lock table can drain.
+RETRY_PAUSE_SECONDS = 1.0
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    if not isinstance(exc, DBAPIError):
+        return None
+    return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
 
 
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError):
         return True
-    if isinstance(exc, DBAPIError):
-        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-        return code in _RETRY_SQLSTATES
-    return False
+    return _sqlstate(exc) in _RETRY_SQLSTATES
 
 
 async def process_next_batch(db: Database, holder: str, *, lease: timedelta = LEASE) -> bool:
     """Claim, check and write one batch. False when no batch is waiting.
 
-    A transient store error gives the batch back for another try; any other error fails
-    its import with the reason (the rows of the batch are then not half-written: the
-    write transaction rolled back).
+    A transient store error gives the batch back for another try (after a short pause);
+    any other error fails its import with the reason (the rows of the batch are then not
+    half-written: the write transaction rolled back).
     """
     async with db.transaction() as session:
         batch = await claim_batch(session, holder, lease=lease)
@@ -515,13 +527,28 @@ async def process_next_batch(db: Database, holder: str, *, lease: timedelta = LE
         async with db.transaction() as session:
             await write_batch(session, checked)
     except Exception as exc:
+        transient = _is_transient(exc)
         async with db.transaction() as session:
-            if _is_transient(exc):
+            if transient:
                 await release_batch(session, batch)
             else:
                 await fail_import(session, batch.import_id, f"{type(exc).__name__}: {exc}")
-        if not _is_transient(exc):
+        if not transient:
             raise
+        log.warning(
+            "bulk batch given back, to be retried",
+            import_id=batch.import_id,
+            batch=batch.seq,
+            sqlstate=_sqlstate(exc),
+            reason=str(exc).splitlines()[0][:200],
+            hint=(
+                "PostgreSQL's lock table is full: raise max_locks_per_transaction "
+                "(docs/operations.md)"
+                if _sqlstate(exc) == "53200"
+                else None
+            ),
+        )
+        await asyncio.sleep(RETRY_PAUSE_SECONDS)
     return True
 
 
