@@ -92,6 +92,12 @@ async def _set_up(url: str, media: Path) -> tuple[Database, DiallerEngine, dict[
         other.dialable_at = clock.now() + timedelta(days=30)
     rival = await make_world(db, name="Rival")
     rival_lead_id = await add_lead(db, rival.lead_list, "+447840258825", name="Secret Rival")
+    async with db.transaction() as session:
+        rival_lead = await session.get(Lead, rival_lead_id)
+        assert rival_lead is not None
+        # The engine works every account's campaigns: inside the rival campaign's default
+        # calling hours its lead would be dialled beside ours.
+        rival_lead.dialable_at = clock.now() + timedelta(days=30)
     engine = DiallerEngine(
         db,
         identity="browser-test",
