@@ -535,16 +535,17 @@ async def process_next_batch(db: Database, holder: str, *, lease: timedelta = LE
                 await fail_import(session, batch.import_id, f"{type(exc).__name__}: {exc}")
         if not transient:
             raise
+        sqlstate = _sqlstate(exc)
         log.warning(
             "bulk batch given back, to be retried",
             import_id=batch.import_id,
             batch=batch.seq,
-            sqlstate=_sqlstate(exc),
+            sqlstate=sqlstate,
             reason=str(exc).splitlines()[0][:200],
             hint=(
                 "PostgreSQL's lock table is full: raise max_locks_per_transaction "
                 "(docs/operations.md)"
-                if _sqlstate(exc) == "53200"
+                if sqlstate == "53200"
                 else None
             ),
         )
